@@ -1,0 +1,170 @@
+"""The ``adhoc-ws`` command: init, load, serve, vraag."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import catalogue
+from .answer import Antwoord
+from .service import AdhocService
+from .storage import database, loader
+from .vraag import Vraag, Zoekparameter
+
+CANONICAL_LOCATION = "http://localhost:8000/gba-v/online/lo3services/adhoc"
+
+
+def demo_fixtures() -> Path:
+    """The demo fixtures: in the source tree, or where a wheel install put them."""
+    here = Path(__file__).resolve().parent.parent / "fixtures"
+    return here if here.is_dir() else Path(sys.prefix) / "share" / "adhoc-ws" / "fixtures"
+
+
+def _engine(ctx):
+    return database.open_engine(ctx.obj["db"])
+
+
+@click.group()
+@click.option("--db", envvar=database.ENV_VAR, default=None, metavar="URL",
+              help=f"Database URL (default: ${database.ENV_VAR}, else {database.DEFAULT_URL}). "
+                   "postgresql://user@host/name works the same.")
+@click.pass_context
+def main(ctx, db):
+    """adhoc-ws: the BRP-V Ad hoc webservice (LrdPlus 1.1), to run yourself."""
+    ctx.obj = {"db": database.database_url(db)}
+
+
+@main.command()
+@click.pass_context
+def init(ctx):
+    """Create the tables (existing data is kept)."""
+    database.init(_engine(ctx))
+    click.echo(f"initialised {ctx.obj['db']}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
+@click.pass_context
+def load(ctx, files):
+    """Load persoonslijsten from JSON files (or folders of them), all or nothing.
+
+    A persoonslijst whose A-nummer is already stored replaces the stored one.
+    """
+    engine = _engine(ctx)
+    database.init(engine)
+    _load(engine, _json_files(files))
+
+
+def _json_files(paths) -> list[Path]:
+    found = []
+    for p in map(Path, paths):
+        found += sorted(p.glob("*.json")) if p.is_dir() else [p]
+    return found
+
+
+def _load(engine, files: list[Path]) -> int:
+    try:
+        pls = [(f, loader.read_file(f)) for f in files]
+        total = sum(len(p) for _, p in pls)
+        with click.progressbar(length=total, label="loading", file=sys.stderr,
+                               show_pos=True) as bar:
+            count = loader.load_checked(engine, pls, progress=bar.update)
+    except loader.LoadError as e:
+        raise click.ClickException(f"nothing loaded: {e}")
+    click.echo(f"loaded {count} persoonslijsten from {len(files)} file(s)")
+    return count
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Create the tables and load the demo fixtures first.")
+@click.pass_context
+def serve(ctx, host, port, demo):
+    """Serve the Ad hoc webservice over HTTP."""
+    from wsgiref.simple_server import WSGIServer, make_server
+    from socketserver import ThreadingMixIn
+
+    from .soap.server import WsgiApp
+
+    engine = _engine(ctx)
+    database.init(engine)
+    if demo:
+        _load(engine, _json_files([demo_fixtures()]))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    class ThreadingServer(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    httpd = make_server(host, port, WsgiApp(AdhocService(engine)), server_class=ThreadingServer)
+    click.echo(f"serving on http://{host}:{port}/gba-v/online/lo3services/adhoc "
+               f"(WSDL: ?wsdl), database {ctx.obj['db']}")
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
+@click.option("--location", default=CANONICAL_LOCATION, show_default=True,
+              help="The service address to write in the WSDL.")
+def wsdl(location):
+    """Print the WSDL the service serves (as in wsdl/adhoc-ws.wsdl)."""
+    from .soap.wsdl import served_wsdl
+
+    click.echo(served_wsdl(location).decode(), nl=False)
+
+
+def _rubrieken(text: str, *, default: list[int]) -> list[int]:
+    if not text:
+        return default
+    return [int(r) for r in text.replace(",", " ").split()]
+
+
+@main.command()
+@click.option("--anummer", help="A-nummer (01.01.10)")
+@click.option("--bsn", help="Burgerservicenummer (01.01.20)")
+@click.option("--geslachtsnaam", help="Geslachtsnaam (01.02.40)")
+@click.option("--geboortedatum", help="Geboortedatum (01.03.10), YYYYMMDD")
+@click.option("--postcode", help="Postcode (08.11.60)")
+@click.option("-p", "--param", "params", multiple=True, metavar="RUBRIEK=WAARDE",
+              help="Any zoekparameter, e.g. -p 10210='Jan Hein'")
+@click.option("--masker", default="", help="Rubrieken to answer, e.g. 10120,10240,81160 "
+                                           "(default: every actual rubriek)")
+@click.option("--historie", is_flag=True, help="Also search historic voorkomens")
+@click.option("--adresvraag", is_flag=True, help="Ask an adresvraag")
+@click.pass_context
+def vraag(ctx, anummer, bsn, geslachtsnaam, geboortedatum, postcode, params, masker, historie,
+          adresvraag):
+    """Ask a question and print the answer, as the service would give it."""
+    parameters = [Zoekparameter(r, v) for r, v in
+                  ((10110, anummer), (10120, bsn), (10240, geslachtsnaam),
+                   (10310, geboortedatum), (81160, postcode)) if v is not None]
+    for p in params:
+        rubriek, _, waarde = p.partition("=")
+        parameters.append(Zoekparameter(int(rubriek), waarde))
+    actual = [r.nummer for r in catalogue.RUBRIEKEN.values() if not r.historic]
+    question = Vraag(int(adresvraag), int(historie), _rubrieken(masker, default=actual), parameters)
+    answer = AdhocService(_engine(ctx)).vraag(question)
+    click.echo(format_antwoord(answer))
+    if answer.resultaat.letter not in "AG":
+        sys.exit(1)
+
+
+def format_antwoord(answer: Antwoord) -> str:
+    r = answer.resultaat
+    lines = [f"{r.letter}{r.code:03d} {r.omschrijving} (referentie {r.referentie})"]
+    for i, pl in enumerate(answer.persoonslijsten or [], 1):
+        lines.append(f"\npersoonslijst {i}")
+        for stapel in pl:
+            for categorienummer, elementen in stapel:
+                categorie = catalogue.categorie(categorienummer)
+                historic = " (historisch)" if categorienummer > catalogue.HISTORIE_OFFSET else ""
+                lines.append(f"  {categorienummer:02d} {categorie.name}{historic}")
+                for nummer, waarde in elementen:
+                    element = catalogue.ELEMENTS[f"{nummer:04d}"]
+                    lines.append(f"    {categorienummer:02d}.{nummer // 100:02d}.{nummer % 100:02d}"
+                                 f" {element.name}: {waarde}")
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+"""The Ad hoc service itself, free of SOAP: a Vraag in, an Antwoord out.
+
+Every outcome is an Antwoord: a foutcode where the guide has one, X001 for anything
+unexpected (logged here, never shown to the caller).
+"""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.engine import Engine
+
+from .answer import Antwoord, apply_masker, failure, success
+from .foutcodes import Fout
+from .query.search import find
+from .storage.reader import read_persoonslijsten
+from .vraag import OPEN, Autorisatie, Vraag, Zoekvraag, validate
+
+log = logging.getLogger(__name__)
+
+MAX_PERSOONSLIJSTEN = 10
+
+
+class AdhocService:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def vraag(self, vraag: Vraag, *, adresvraag: bool = False,
+              autorisatie: Autorisatie = OPEN) -> Antwoord:
+        try:
+            zoekvraag = validate(vraag, adresvraag=adresvraag, autorisatie=autorisatie)
+            if zoekvraag.adresvraag:
+                raise Fout("X015")
+            return self._persoonsvraag(zoekvraag)
+        except Fout as fout:
+            return failure(fout)
+        except Exception:
+            log.exception("vraag failed")
+            return failure(Fout("X001"))
+
+    def _persoonsvraag(self, zoekvraag: Zoekvraag) -> Antwoord:
+        with self.engine.connect() as conn:
+            pl_ids = find(conn, list(zoekvraag.parameters), historie=zoekvraag.historie,
+                          limit=MAX_PERSOONSLIJSTEN + 1)
+            if not pl_ids:
+                raise Fout("G033")
+            if len(pl_ids) > MAX_PERSOONSLIJSTEN:
+                raise Fout("P032")
+            pls = read_persoonslijsten(conn, pl_ids)
+        return success([apply_masker(pls[pl_id], zoekvraag.masker) for pl_id in pl_ids])
+
+    def change_password(self, nieuw_wachtwoord: str | None) -> Antwoord:
+        """Until afnemer accounts exist, no account can change its password."""
+        return failure(Fout("X011"))

@@ -1,0 +1,1 @@
+"""The SOAP contract (spyne models and service), the served WSDL, and the WSGI server."""

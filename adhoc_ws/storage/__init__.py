@@ -1,0 +1,1 @@
+"""Storage: the GBA-V persoonslijst tables, and moving persoonslijsten in and out."""

@@ -1,0 +1,128 @@
+"""Voorkomens in rubriek terms <-> rows of the GBA-V tables, as the catalogue maps them.
+
+A persoonslijst in memory has the shape of the JSON interchange format: category code
+("01") -> stapels -> voorkomens (newest first) -> element ("0240") -> LO3 string.
+
+Encodings follow GBA-V: numeric codes are stored as integers and padded back to the
+element's length on the way out (gemeente ``0363`` <-> ``363``); a name with diacritics is
+stored twice, its slim form in ``geslachts_naam`` and the value itself in
+``diak_geslachts_naam`` (NULL when the two are the same).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, SmallInteger, Table
+
+from .. import catalogue
+from ..charset import slim
+from .schema import lo3_adres, metadata
+
+Voorkomen = dict[str, str]
+Stapel = list[Voorkomen]
+Persoonslijst = dict[str, list[Stapel]]
+
+ADRES_PREFIX = "lo3_adres."
+
+
+@dataclass(frozen=True)
+class StoredElement:
+    """How one element of one category is stored: table, column, encoding."""
+
+    element: catalogue.Element
+    table: Table
+    column: str
+    numeric: bool
+    diak_column: str | None
+    length: int | None
+
+    def to_db(self, waarde: str) -> dict[str, Any]:
+        if self.numeric:
+            return {self.column: int(waarde)}
+        if self.diak_column:
+            plain = slim(waarde)[:self.length]
+            return {self.column: plain, self.diak_column: waarde if plain != waarde else None}
+        return {self.column: waarde}
+
+    def from_db(self, row) -> str | None:
+        if self.diak_column and row[self.diak_column] is not None:
+            return row[self.diak_column]
+        value = row[self.column]
+        if value is None:
+            return None
+        if self.numeric:
+            return str(value).zfill(self.element.min_length)
+        return value.rstrip()
+
+
+def _stored_element(element: catalogue.Element, spec: str, table: Table) -> StoredElement:
+    if spec.startswith(ADRES_PREFIX):
+        table, spec = lo3_adres, spec[len(ADRES_PREFIX):]
+    col = table.c[spec]
+    diak = f"diak_{spec}" if f"diak_{spec}" in table.c else None
+    numeric = isinstance(col.type, (Integer, SmallInteger, BigInteger))
+    return StoredElement(element, table, spec, numeric, diak, getattr(col.type, "length", None))
+
+
+@dataclass(frozen=True)
+class CategoryStorage:
+    """Where one category's voorkomens live and how its elements map to columns."""
+
+    categorie: catalogue.Categorie
+    table: Table
+    elements: dict[str, StoredElement]
+
+    @property
+    def has_stapel_nr(self) -> bool:
+        return "stapel_nr" in self.table.c
+
+    @property
+    def has_volg_nr(self) -> bool:
+        return "volg_nr" in self.table.c
+
+    @property
+    def has_address(self) -> bool:
+        return "adres_id" in self.table.c
+
+    def address_columns(self) -> list[str]:
+        return [c for e in self.elements.values() if e.table is lo3_adres
+                for c in (e.column, e.diak_column) if c]
+
+    def to_rows(self, voorkomen: Voorkomen) -> tuple[dict, dict]:
+        """(row of the category table, lo3_adres row or {}) for one voorkomen."""
+        row, address = dict(self.categorie.key), {}
+        for element, waarde in voorkomen.items():
+            stored = self.elements[element]
+            (address if stored.table is lo3_adres else row).update(stored.to_db(waarde))
+        return row, address
+
+    def from_row(self, row) -> Voorkomen:
+        """The voorkomen of one row (joined with its lo3_adres columns where it has them)."""
+        voorkomen = {}
+        for element, stored in self.elements.items():
+            waarde = stored.from_db(row)
+            if waarde is not None:
+                voorkomen[element] = waarde
+        return voorkomen
+
+
+def _storage() -> dict[int, CategoryStorage]:
+    result = {}
+    for c in catalogue.CATEGORIES.values():
+        table = metadata.tables[c.table]
+        elements = {e: _stored_element(catalogue.ELEMENTS[e], spec, table)
+                    for e, spec in c.columns.items()}
+        result[c.nummer] = CategoryStorage(c, table, elements)
+    return result
+
+
+STORAGE: dict[int, CategoryStorage] = _storage()
+
+ADDRESS_COLUMNS = [c.name for c in lo3_adres.c
+                   if c.name not in ("adres_id", "creatie_dt", "address_key")]
+
+
+def address_key(address: dict) -> str:
+    """One string for all columns of an address: equal strings, equal addresses."""
+    return "\x1f".join("" if address.get(k) is None else str(address[k]) for k in ADDRESS_COLUMNS)

@@ -1,0 +1,254 @@
+"""The GBA-V persoonslijst tables, as SQLAlchemy Core tables, on SQLite and PostgreSQL.
+
+Table and column names, types and keys are those of the GBA-V database (``schema.sql`` of the
+Haal Centraal test database): a GBA-V dump reads as it is. ``stapel_nr`` numbers the stapels
+of a repeating category from 0, ``volg_nr`` 0 is the actual voorkomen and 1, 2, … are older.
+
+What is ours is marked as such: the table for category 16, which GBA-V lacks, and the
+``adres_sleutel`` that makes one ``lo3_adres`` row per distinct address cheap to find.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (BigInteger, CHAR, Column, DateTime, Index, Integer, MetaData, SmallInteger,
+                        String, Table, Text, func)
+
+metadata = MetaData()
+
+
+def _procedure(*, document=True, onjuist=True, rni=False, akte=False):
+    """The group 81-88 columns the category tables share."""
+    cols = []
+    if akte:
+        cols += [Column("akte_register_gemeente_code", SmallInteger), Column("akte_nr", String(7))]
+    if document:
+        cols += [Column("doc_gemeente_code", SmallInteger), Column("doc_datum", Integer),
+                 Column("doc_beschrijving", String(40))]
+    cols += [Column("onderzoek_gegevens_aand", Integer), Column("onderzoek_start_datum", Integer),
+             Column("onderzoek_eind_datum", Integer)]
+    if onjuist:
+        cols.append(Column("onjuist_ind", CHAR(1)))
+    cols += [Column("geldigheid_start_datum", Integer), Column("opneming_datum", Integer)]
+    if rni:
+        cols += [Column("rni_deelnemer", SmallInteger), Column("verdrag_oms", String(50))]
+    return cols
+
+
+lo3_pl = Table(
+    "lo3_pl", metadata,
+    Column("pl_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("pl_blokkering_start_datum", Integer),
+    Column("bijhouding_opschort_datum", Integer),
+    Column("bijhouding_opschort_reden", CHAR(1)),
+    Column("gba_eerste_inschrijving_datum", Integer),
+    Column("pk_gemeente_code", SmallInteger),
+    Column("geheim_ind", SmallInteger),
+    Column("volledig_geconverteerd_pk", CHAR(1)),
+    Column("europees_kiesrecht_aand", SmallInteger),
+    Column("europees_kiesrecht_datum", Integer),
+    Column("europees_uitsluit_eind_datum", Integer),
+    Column("kiesrecht_uitgesl_aand", CHAR(1)),
+    Column("kiesrecht_uitgesl_eind_datum", Integer),
+    Column("kiesrecht_doc_gemeente_code", SmallInteger),
+    Column("kiesrecht_doc_datum", Integer),
+    Column("kiesrecht_doc_beschrijving", String(40)),
+    Column("mutatie_activiteit_id", BigInteger),
+    Column("creatie_dt", DateTime, nullable=False, server_default=func.now()),
+    Column("mutatie_dt", DateTime, nullable=False),
+    Column("versie_nr", SmallInteger),
+    Column("stempel_dt", BigInteger),
+    Column("verificatie_datum", Integer),
+    Column("verificatie_oms", String(50)),
+    Column("rni_deelnemer", SmallInteger),
+    Column("verdrag_oms", String(50)),
+)
+
+lo3_pl_persoon = Table(
+    "lo3_pl_persoon", metadata,
+    Column("pl_id", BigInteger, primary_key=True),
+    Column("persoon_type", CHAR(1), primary_key=True),
+    Column("stapel_nr", SmallInteger, primary_key=True),
+    Column("volg_nr", SmallInteger, primary_key=True),
+    Column("a_nr", BigInteger),
+    Column("burger_service_nr", BigInteger),
+    Column("voor_naam", String(200)),
+    Column("diak_voor_naam", String(200)),
+    Column("titel_predicaat", String(2)),
+    Column("geslachts_naam_voorvoegsel", String(10)),
+    Column("geslachts_naam", String(200)),
+    Column("diak_geslachts_naam", String(200)),
+    Column("geboorte_datum", Integer),
+    Column("geboorte_plaats", String(40)),
+    Column("geboorte_land_code", SmallInteger),
+    Column("geslachts_aand", CHAR(1)),
+    Column("naam_gebruik_aand", CHAR(1)),
+    Column("akte_register_gemeente_code", SmallInteger),
+    Column("akte_nr", String(7)),
+    Column("doc_gemeente_code", SmallInteger),
+    Column("doc_datum", Integer),
+    Column("doc_beschrijving", String(40)),
+    Column("onderzoek_gegevens_aand", Integer),
+    Column("onderzoek_start_datum", Integer),
+    Column("onderzoek_eind_datum", Integer),
+    Column("onjuist_ind", CHAR(1)),
+    Column("geldigheid_start_datum", Integer),
+    Column("opneming_datum", Integer),
+    Column("relatie_start_datum", Integer),
+    Column("relatie_start_plaats", String(40)),
+    Column("relatie_start_land_code", SmallInteger),
+    Column("relatie_eind_datum", Integer),
+    Column("relatie_eind_plaats", String(40)),
+    Column("relatie_eind_land_code", SmallInteger),
+    Column("relatie_eind_reden", CHAR(1)),
+    Column("verbintenis_soort", CHAR(1)),
+    Column("familie_betrek_start_datum", Integer),
+    Column("vorig_a_nr", BigInteger),
+    Column("volgend_a_nr", BigInteger),
+    Column("rni_deelnemer", SmallInteger),
+    Column("verdrag_oms", String(50)),
+    Column("registratie_betrekking", CHAR(1)),
+)
+
+lo3_pl_nationaliteit = Table(
+    "lo3_pl_nationaliteit", metadata,
+    Column("pl_id", BigInteger, primary_key=True),
+    Column("stapel_nr", SmallInteger, primary_key=True),
+    Column("volg_nr", SmallInteger, primary_key=True),
+    Column("nationaliteit_code", SmallInteger),
+    Column("nl_nat_verkrijg_reden", SmallInteger),
+    Column("nl_nat_verlies_reden", SmallInteger),
+    Column("bijzonder_nl_aand", CHAR(1)),
+    *_procedure(rni=True),
+    Column("eu_persoon_nr", String(40)),
+)
+
+lo3_pl_overlijden = Table(
+    "lo3_pl_overlijden", metadata,
+    Column("pl_id", BigInteger, primary_key=True),
+    Column("volg_nr", SmallInteger, primary_key=True),
+    Column("overlijden_datum", Integer),
+    Column("overlijden_plaats", String(40)),
+    Column("overlijden_land_code", SmallInteger),
+    *_procedure(akte=True, rni=True),
+)
+
+lo3_adres = Table(
+    "lo3_adres", metadata,
+    Column("adres_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("gemeente_code", SmallInteger, nullable=False),
+    Column("gemeente_deel", String(24)),
+    Column("straat_naam", String(24)),
+    Column("diak_straat_naam", String(24)),
+    Column("huis_nr", Integer),
+    Column("huis_letter", CHAR(1)),
+    Column("huis_nr_toevoeging", String(4)),
+    Column("huis_nr_aand", String(2)),
+    Column("postcode", String(6)),
+    Column("locatie_beschrijving", String(35)),
+    Column("diak_locatie_beschrijving", String(35)),
+    Column("creatie_dt", DateTime, nullable=False, server_default=func.now()),
+    Column("open_ruimte_naam", String(80)),
+    Column("diak_open_ruimte_naam", String(80)),
+    Column("woon_plaats_naam", String(80)),
+    Column("diak_woon_plaats_naam", String(80)),
+    Column("verblijf_plaats_ident_code", String(16)),
+    Column("nummer_aand_ident_code", String(16)),
+    # ours: every address column in one string, unique: one row per distinct address, found fast
+    Column("address_key", Text, unique=True),
+)
+
+
+def _verblijf_kolommen():
+    return [
+        Column("pl_id", BigInteger, primary_key=True),
+        Column("volg_nr", SmallInteger, primary_key=True),
+        Column("inschrijving_gemeente_code", SmallInteger),
+        Column("adres_id", BigInteger),
+        Column("inschrijving_datum", Integer),
+        Column("adres_functie", CHAR(1)),
+        Column("gemeente_deel", String(24)),
+        Column("adreshouding_start_datum", Integer),
+    ]
+
+
+lo3_pl_verblijfplaats = Table(
+    "lo3_pl_verblijfplaats", metadata,
+    *_verblijf_kolommen(),
+    Column("vertrek_land_code", SmallInteger),
+    Column("vertrek_datum", Integer),
+    Column("vertrek_land_adres_1", String(35)),
+    Column("vertrek_land_adres_2", String(35)),
+    Column("vertrek_land_adres_3", String(35)),
+    Column("vestiging_land_code", SmallInteger),
+    Column("vestiging_datum", Integer),
+    Column("aangifte_adreshouding_oms", CHAR(1)),
+    Column("doc_ind", SmallInteger),
+    *_procedure(document=False, rni=True),
+)
+
+# ours: category 16, tijdelijk verblijfadres of a niet-ingezetene, in the style of 08
+lo3_pl_tijdelijk_verblijfadres = Table(
+    "lo3_pl_tijdelijk_verblijfadres", metadata,
+    *_verblijf_kolommen(),
+    Column("aangifte_adreshouding_oms", CHAR(1)),
+    *_procedure(document=False, rni=True),
+)
+
+lo3_pl_verblijfstitel = Table(
+    "lo3_pl_verblijfstitel", metadata,
+    Column("pl_id", BigInteger, primary_key=True),
+    Column("volg_nr", SmallInteger, primary_key=True),
+    Column("verblijfstitel_aand", SmallInteger),
+    Column("verblijfstitel_eind_datum", Integer),
+    Column("verblijfstitel_start_datum", Integer),
+    *_procedure(document=False),
+)
+
+lo3_pl_gezagsverhouding = Table(
+    "lo3_pl_gezagsverhouding", metadata,
+    Column("pl_id", BigInteger, primary_key=True),
+    Column("volg_nr", SmallInteger, primary_key=True),
+    Column("minderjarig_gezag_ind", String(2)),
+    Column("curatele_register_ind", SmallInteger),
+    *_procedure(),
+)
+
+lo3_pl_reis_doc = Table(
+    "lo3_pl_reis_doc", metadata,
+    Column("pl_id", BigInteger, primary_key=True),
+    Column("stapel_nr", SmallInteger, primary_key=True),
+    Column("nl_reis_doc_soort", String(2)),
+    Column("nl_reis_doc_nr", String(9)),
+    Column("nl_reis_doc_uitgifte_datum", Integer),
+    Column("nl_reis_doc_autoriteit_code", String(6)),
+    Column("nl_reis_doc_geldig_eind_datum", Integer),
+    Column("nl_reis_doc_weg_datum", Integer),
+    Column("nl_reis_doc_weg_ind", CHAR(1)),
+    Column("nl_reis_doc_houder_lengte", SmallInteger),
+    Column("nl_reis_doc_signalering", SmallInteger),
+    Column("buitenland_reis_doc_aand", SmallInteger),
+    *_procedure(onjuist=False),
+)
+
+PL_TABELLEN = [lo3_pl, lo3_pl_persoon, lo3_pl_nationaliteit, lo3_pl_overlijden,
+               lo3_pl_verblijfplaats, lo3_pl_tijdelijk_verblijfadres, lo3_pl_verblijfstitel,
+               lo3_pl_gezagsverhouding, lo3_pl_reis_doc]
+
+# GBA-V's own indexes on these tables, under their GBA-V names.
+Index("lo3_pl_persoon_idx_0", lo3_pl_persoon.c.a_nr, unique=True,
+      sqlite_where=(lo3_pl_persoon.c.persoon_type == "P") & (lo3_pl_persoon.c.stapel_nr == 0)
+      & (lo3_pl_persoon.c.volg_nr == 0),
+      postgresql_where=(lo3_pl_persoon.c.persoon_type == "P") & (lo3_pl_persoon.c.stapel_nr == 0)
+      & (lo3_pl_persoon.c.volg_nr == 0))
+Index("lo3_pl_persoon_idx_1", lo3_pl_persoon.c.a_nr, lo3_pl_persoon.c.persoon_type,
+      lo3_pl_persoon.c.stapel_nr, lo3_pl_persoon.c.volg_nr)
+Index("lo3_pl_persoon_idx_2", lo3_pl_persoon.c.burger_service_nr, lo3_pl_persoon.c.persoon_type,
+      lo3_pl_persoon.c.stapel_nr, lo3_pl_persoon.c.volg_nr)
+Index("lo3_pl_persoon_idx_4", lo3_pl_persoon.c.geboorte_datum, lo3_pl_persoon.c.persoon_type,
+      lo3_pl_persoon.c.volg_nr)
+Index("lo3_pl_verblijfplaats_idx_2", lo3_pl_verblijfplaats.c.adres_id,
+      lo3_pl_verblijfplaats.c.volg_nr)
+Index("lo3_pl_tijdelijk_verblijfadres_idx_2", lo3_pl_tijdelijk_verblijfadres.c.adres_id,
+      lo3_pl_tijdelijk_verblijfadres.c.volg_nr)
+Index("lo3_adres_idx_1", lo3_adres.c.postcode, lo3_adres.c.huis_nr)
+Index("lo3_adres_idx_5", lo3_adres.c.verblijf_plaats_ident_code)
+Index("lo3_adres_idx_6", lo3_adres.c.nummer_aand_ident_code)

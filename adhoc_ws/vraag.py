@@ -1,0 +1,118 @@
+"""A Vraag as it arrives, and its validation into a Zoekvraag (or a foutcode).
+
+The checks and their order follow RvIG's own implementation of the ad hoc question
+(OperatieBRP, see ``lo3-notes.md`` §4.4), with the codes of the search guide:
+
+1. X021  an indicatie other than nil, 0 or 1; no masker
+2. X025  the same rubriek twice in the masker
+3. X024  the same rubriek twice among the zoekparameters
+4. X018  a zoekrubriek that may not be searched on (unknown, historic, or outside the autorisatie)
+5. X019  no identifying rubriek with a value (X020 for an adresvraag)
+6. X022 / X023 / X026  per zoekwaarde: not numeric, a character outside the LO3 repertoire
+   (position counted as T.61 does), a length outside the element's range
+7. X017  a masker rubriek outside the autorisatie (for the open afnemer: outside the catalogue).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import catalogue
+from .catalogue import Rubriek
+from .foutcodes import Fout
+from .query.zoekwaarde import Zoekwaarde
+from .values import INVALID_CHARACTER, NOT_NUMERIC, WRONG_LENGTH, check
+
+
+@dataclass
+class Zoekparameter:
+    rubrieknummer: int
+    zoekwaarde: str | None
+
+
+@dataclass
+class Vraag:
+    """The ``Vraag`` of the contract, as plain Python values (None for nil or absent)."""
+
+    indicatieAdresvraag: int | None = None
+    indicatieZoekenInHistorie: int | None = None
+    masker: list[int] | None = None
+    parameters: list[Zoekparameter] | None = None
+
+
+@dataclass(frozen=True)
+class Zoekvraag:
+    """A validated question: what to search, how, and what to answer."""
+
+    adresvraag: bool
+    historie: bool
+    masker: frozenset[int]
+    parameters: tuple[tuple[Rubriek, Zoekwaarde], ...] = field(default_factory=tuple)
+
+
+class Autorisatie:
+    """What an afnemer may ask and search. The built-in open afnemer may do everything."""
+
+    def may_ask(self, rubriek: Rubriek) -> bool:
+        return True
+
+    def may_search(self, rubriek: Rubriek) -> bool:
+        return True
+
+
+OPEN = Autorisatie()
+
+
+def validate(vraag: Vraag, *, adresvraag: bool = False,
+             autorisatie: Autorisatie = OPEN) -> Zoekvraag:
+    """The Zoekvraag of ``vraag``, or :class:`Fout` with the first foutcode that applies."""
+    for tag in ("indicatieAdresvraag", "indicatieZoekenInHistorie"):
+        if getattr(vraag, tag) not in (None, 0, 1):
+            raise Fout("X021", parameter=tag)
+    adresvraag = adresvraag or vraag.indicatieAdresvraag == 1
+    if not vraag.masker:
+        raise Fout("X021", parameter="masker")
+
+    _no_duplicates(vraag.masker, "X025")
+    parameters = vraag.parameters or []
+    _no_duplicates([p.rubrieknummer for p in parameters], "X024")
+    rubrieken = []
+    for p in parameters:
+        rubriek = catalogue.rubriek(p.rubrieknummer)
+        if rubriek is None or rubriek.historic or not autorisatie.may_search(rubriek):
+            raise Fout("X018", rubriek=p.rubrieknummer)
+        rubrieken.append(rubriek)
+
+    zoekwaarden = [Zoekwaarde.parse(p.zoekwaarde) for p in parameters]
+    if not any(r.person_identifying and not z.empty for r, z in zip(rubrieken, zoekwaarden)):
+        raise Fout("X020" if adresvraag else "X019")
+    for rubriek, zoekwaarde in zip(rubrieken, zoekwaarden):
+        _check_zoekwaarde(rubriek, zoekwaarde)
+
+    for nummer in vraag.masker:
+        rubriek = catalogue.rubriek(nummer)
+        if rubriek is None or not autorisatie.may_ask(rubriek):
+            raise Fout("X017", rubriek=nummer)
+    return Zoekvraag(adresvraag=adresvraag, historie=vraag.indicatieZoekenInHistorie == 1,
+                     masker=frozenset(vraag.masker), parameters=tuple(zip(rubrieken, zoekwaarden)))
+
+
+def _no_duplicates(nummers: list[int], foutcode: str) -> None:
+    seen = set()
+    for nummer in nummers:
+        if nummer in seen:
+            raise Fout(foutcode, rubriek=nummer)
+        seen.add(nummer)
+
+
+def _check_zoekwaarde(rubriek: Rubriek, zoekwaarde: Zoekwaarde) -> None:
+    if zoekwaarde.empty:
+        return
+    problem = check(rubriek.element, zoekwaarde.text)
+    if problem is None:
+        return
+    if problem.kind == NOT_NUMERIC:
+        raise Fout("X022", rubriek=rubriek.nummer)
+    if problem.kind == INVALID_CHARACTER:
+        raise Fout("X023", rubriek=rubriek.nummer, positie=problem.position + zoekwaarde.offset)
+    assert problem.kind == WRONG_LENGTH
+    raise Fout("X026", rubriek=rubriek.nummer, waarde=zoekwaarde.raw)

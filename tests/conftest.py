@@ -1,0 +1,115 @@
+"""Test fixtures: a database on each backend, the demo data, and a running service.
+
+Every test that takes ``engine`` or ``demo_engine`` runs twice: on SQLite and on PostgreSQL.
+PostgreSQL is the server at ``$ADHOC_WS_TEST_PG`` (default the local one, database ``test``);
+each database here lives in a schema of its own, dropped afterwards.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from adhoc_ws.service import AdhocService
+from adhoc_ws.soap.server import WsgiApp
+from adhoc_ws.storage import database, loader
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+PG_URL = os.environ.get("ADHOC_WS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+class Backend:
+    """Makes fresh, empty databases on one backend and removes them afterwards."""
+
+    def __init__(self, name: str, tmp_path_factory):
+        self.name = name
+        self.tmp = tmp_path_factory
+        self.cleanups = []
+
+    def new_engine(self):
+        if self.name == "sqlite":
+            path = self.tmp.mktemp("db") / "adhoc.sqlite"
+            engine = database.open_engine(f"sqlite:///{path}")
+        else:
+            schema = f"adhoc_test_{uuid.uuid4().hex[:12]}"
+            admin = create_engine(PG_URL)
+            with admin.begin() as conn:
+                conn.execute(text(f"CREATE SCHEMA {schema}"))
+            engine = database.open_engine(PG_URL)
+
+            @event.listens_for(engine, "connect")
+            def _search_path(dbapi_conn, _record):
+                with dbapi_conn.cursor() as cur:
+                    cur.execute(f"SET search_path TO {schema}")
+                dbapi_conn.commit()
+
+            def drop():
+                engine.dispose()
+                with admin.begin() as conn:
+                    conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+                admin.dispose()
+            self.cleanups.append(drop)
+        database.init(engine)
+        self.cleanups.append(engine.dispose)
+        return engine
+
+    def close(self):
+        for cleanup in reversed(self.cleanups):
+            cleanup()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request, tmp_path_factory):
+    b = Backend(request.param, tmp_path_factory)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def engine(backend):
+    """A fresh, empty database (tables created) on each backend."""
+    return backend.new_engine()
+
+
+@pytest.fixture(scope="session")
+def demo_engine(backend):
+    """A database with the demo fixtures loaded, shared by the tests of one backend."""
+    engine = backend.new_engine()
+    loader.load(engine, sorted(FIXTURES.glob("*.json")))
+    return engine
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+def serve_in_thread(app):
+    """Serve a WSGI app on a free local port; returns (base url, server)."""
+    server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer,
+                         handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+ENDPOINT = "/gba-v/online/lo3services/adhoc"
+
+
+@pytest.fixture(scope="session")
+def service_url(demo_engine):
+    """The endpoint URL of the Ad hoc webservice over the demo data, on each backend."""
+    base, server = serve_in_thread(WsgiApp(AdhocService(demo_engine)))
+    yield base + ENDPOINT
+    server.shutdown()

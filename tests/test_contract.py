@@ -1,0 +1,89 @@
+"""The contract: the served WSDL is the legacy LrdPlus 1.1 contract plus adresvraag."""
+import requests
+from lxml import etree
+
+from adhoc_ws.answer import Antwoord, Resultaat, failure, success
+from adhoc_ws.cli import CANONICAL_LOCATION
+from adhoc_ws.foutcodes import Fout
+from adhoc_ws.soap import answer_xml
+from adhoc_ws.soap.wsdl import served_wsdl
+
+from conftest import ROOT
+from contract import summary, xml_schema
+
+LRD = "{http://www.bprbzk.nl/GBA/LRDPlus/version1.1}"
+LO3 = "{http://www.bprbzk.nl/GBA/LO3/version1.1}"
+LEGACY = etree.parse(str(ROOT / "wsdl" / "LrdPlus1_1.wsdl")).getroot()
+SERVED = etree.fromstring(served_wsdl(CANONICAL_LOCATION))
+
+
+def test_the_checked_in_wsdl_is_what_is_served(service_url):
+    served = requests.get(service_url + "?wsdl", timeout=10)
+    assert served.status_code == 200 and served.headers["Content-Type"].startswith("text/xml")
+    assert served.content.replace(service_url.encode(), CANONICAL_LOCATION.encode()) == \
+        (ROOT / "wsdl" / "adhoc-ws.wsdl").read_bytes()
+
+
+def test_every_legacy_type_is_served_identically():
+    legacy, served = summary(LEGACY), summary(SERVED)
+    assert served["types"] == legacy["types"]
+    assert {LRD + "Vraag", LRD + "Zoekparameter", LRD + "ArrayOf_xsd_int", LRD + "Antwoord",
+            LRD + "Resultaat", LO3 + "PL", LO3 + "Categoriestapel", LO3 + "Categorievoorkomen",
+            LO3 + "Element", LO3 + "ArrayOf_PL"} <= set(served["types"])
+
+
+def test_xsd_types_and_nillability_are_the_legacy_ones():
+    types = summary(SERVED)["types"]
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    assert types[LRD + "Vraag"][0] == ("indicatieAdresvraag", xs + "byte", "true", "1", "1")
+    assert types[LO3 + "Element"][0] == ("nummer", xs + "short", "false", "1", "1")
+    assert types[LO3 + "Categorievoorkomen"][0] == ("categorienummer", xs + "byte", "false", "1", "1")
+    assert types[LRD + "ArrayOf_xsd_int"] == [("item", xs + "int", "false", "0", "unbounded")]
+
+
+def test_global_elements_are_the_legacy_ones_plus_adresvraag():
+    legacy, served = summary(LEGACY)["elements"], summary(SERVED)["elements"]
+    assert {k: v for k, v in served.items() if k in legacy} == legacy
+    assert set(served) - set(legacy) == {LRD + "adresvraag", LRD + "adresvraagResponse"}
+    assert served[LRD + "adresvraag"] == served[LRD + "vraag"]
+
+
+def test_operations_bind_like_the_legacy_ones():
+    legacy, served = summary(LEGACY), summary(SERVED)
+    for name in ("vraag", "changePassword"):
+        assert served["operations"][name] == legacy["operations"][name]
+    assert served["operations"]["adresvraag"] == (
+        "", [("adresvraagRequest", "parameters", LRD + "adresvraag", "literal"),
+             ("adresvraagResponse", "parameters", LRD + "adresvraagResponse", "literal")])
+    assert served["binding"] == legacy["binding"]
+    assert SERVED.find("{http://schemas.xmlsoap.org/wsdl/}service").get("name") == "LrdPlusService"
+
+
+def _body(document: bytes):
+    return etree.fromstring(document)[0][0]
+
+
+def test_answers_are_valid_against_the_served_schema(tmp_path):
+    schema = xml_schema(SERVED, tmp_path)
+    pl = [[(1, [(120, "999993653"), (240, "Müller")]), (51, [(240, "Janssen")])],
+          [(8, [(1160, "1234AB")])]]
+    for document in (answer_xml.antwoord("vraag", success([pl, []])),
+                     answer_xml.antwoord("vraag", failure(Fout("G033"))),
+                     answer_xml.antwoord("adresvraag", success([pl])),
+                     answer_xml.change_password(failure(Fout("X011")).resultaat)):
+        schema.assertValid(_body(document))
+
+
+def test_the_wire_format_is_that_of_production():
+    document = answer_xml.antwoord("vraag", Antwoord(None, Resultaat(33, "G", "Geen gegevens gevonden.", "r")))
+    assert document.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<soap:Envelope ")
+    assert b"<soap:Header" not in document
+    assert (b'<vraagResponse xmlns="http://www.bprbzk.nl/GBA/LRDPlus/version1.1" '
+            b'xmlns:ns2="http://www.bprbzk.nl/GBA/LO3/version1.1"><vraagReturn>'
+            b'<persoonslijsten xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>'
+            b'<resultaat><code>33</code><letter>G</letter><omschrijving>Geen gegevens gevonden.'
+            b'</omschrijving><referentie>r</referentie></resultaat>') in document
+    found = answer_xml.antwoord("vraag", success([[[(1, [(120, "999993653")])]]]))
+    assert (b"<persoonslijsten><ns2:item><ns2:categoriestapels><ns2:item><ns2:categorievoorkomens>"
+            b"<ns2:item><ns2:categorienummer>1</ns2:categorienummer><ns2:elementen><ns2:item>"
+            b"<ns2:nummer>120</ns2:nummer><ns2:waarde>999993653</ns2:waarde></ns2:item>") in found
