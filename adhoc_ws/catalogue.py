@@ -33,6 +33,11 @@ class Element:
     def group(self) -> str:
         return self.nummer[:2]
 
+    @property
+    def is_date(self) -> bool:
+        """Every 8-digit numeric LO3 element is a date (YYYYMMDD)."""
+        return self.numeric and self.min_length == self.max_length == 8
+
 
 def _e(nummer, name, kind, length):
     lo, _, hi = str(length).partition("-")
@@ -271,6 +276,10 @@ ADDRESS_IDENTIFYING = frozenset({80910, 81110, 81115, 81160, 81180, 81190,
                                   160910, 161110, 161115, 161160, 161180, 161190})
 ADDRESS_REFINING = frozenset({81010, 81020, 81120, 81130, 81140, 81150, 81170, 81210,
                               161010, 161020, 161120, 161130, 161140, 161150, 161170, 161210})
+
+# The guide's "Extra wildcards": * anywhere, several times, only in the actual voornamen and
+# geslachtsnaam. Every other rubriek allows one * at the end.
+FREE_WILDCARD = frozenset({10210, 10240})
 
 # Always in an answer when present, whatever the masker (guide: "In het antwoord staan
 # aanvullende gegevens"). Group 83 in every voorkomen; the others as listed.

@@ -12,17 +12,22 @@ from sqlalchemy.engine import Engine
 from .answer import Antwoord, apply_masker, failure, success
 from .foutcodes import Fout
 from .query.search import find
+from .storage.database import SearchTimeout, deadline
 from .storage.reader import read_persoonslijsten
 from .vraag import OPEN, Autorisatie, Vraag, Zoekvraag, validate
 
 log = logging.getLogger(__name__)
 
 MAX_PERSOONSLIJSTEN = 10
+SEARCH_TIMEOUT = 10.0
 
 
 class AdhocService:
-    def __init__(self, engine: Engine):
+    """``search_timeout``: seconds a search may run before it is stopped with T031."""
+
+    def __init__(self, engine: Engine, *, search_timeout: float | None = SEARCH_TIMEOUT):
         self.engine = engine
+        self.search_timeout = search_timeout
 
     def vraag(self, vraag: Vraag, *, adresvraag: bool = False,
               autorisatie: Autorisatie = OPEN) -> Antwoord:
@@ -39,8 +44,12 @@ class AdhocService:
 
     def _persoonsvraag(self, zoekvraag: Zoekvraag) -> Antwoord:
         with self.engine.connect() as conn:
-            pl_ids = find(conn, list(zoekvraag.parameters), historie=zoekvraag.historie,
-                          limit=MAX_PERSOONSLIJSTEN + 1)
+            try:
+                with conn.begin(), deadline(conn, self.search_timeout):
+                    pl_ids = find(conn, list(zoekvraag.parameters), historie=zoekvraag.historie,
+                                  limit=MAX_PERSOONSLIJSTEN + 1)
+            except SearchTimeout:
+                raise Fout("T031") from None
             if not pl_ids:
                 raise Fout("G033")
             if len(pl_ids) > MAX_PERSOONSLIJSTEN:

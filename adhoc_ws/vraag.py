@@ -9,7 +9,9 @@ The checks and their order follow RvIG's own implementation of the ad hoc questi
 4. X018  a zoekrubriek that may not be searched on (unknown, historic, or outside the autorisatie)
 5. X019  no identifying rubriek with a value (X020 for an adresvraag)
 6. X022 / X023 / X026  per zoekwaarde: not numeric, a character outside the LO3 repertoire
-   (position counted as T.61 does), a length outside the element's range
+   (position counted as T.61 does), a length outside the element's range; a ``*`` where the
+   guide allows none is X022 in a numeric rubriek and X023 (its position) in another, a date
+   wildcard after anything but the year or the year and month is X022
 7. X017  a masker rubriek outside the autorisatie (for the open afnemer: outside the catalogue).
 """
 from __future__ import annotations
@@ -19,8 +21,9 @@ from dataclasses import dataclass, field
 from . import catalogue
 from .catalogue import Rubriek
 from .foutcodes import Fout
-from .query.zoekwaarde import Zoekwaarde
-from .values import INVALID_CHARACTER, NOT_NUMERIC, WRONG_LENGTH, check
+from .charset import t61_position
+from .query.zoekwaarde import WILDCARD, Zoekwaarde
+from .values import INVALID_CHARACTER, NOT_NUMERIC, WRONG_LENGTH, Problem, check
 
 
 @dataclass
@@ -107,12 +110,25 @@ def _no_duplicates(nummers: list[int], foutcode: str) -> None:
 def _check_zoekwaarde(rubriek: Rubriek, zoekwaarde: Zoekwaarde) -> None:
     if zoekwaarde.empty:
         return
-    problem = check(rubriek.element, zoekwaarde.text)
+    element, nummer = rubriek.element, rubriek.nummer
+    if zoekwaarde.wildcard:
+        if not zoekwaarde.prefix_only and nummer not in catalogue.FREE_WILDCARD:
+            if element.numeric:
+                raise Fout("X022", rubriek=nummer)
+            misplaced = zoekwaarde.text.index(WILDCARD)
+            raise Fout("X023", rubriek=nummer,
+                       positie=t61_position(zoekwaarde.text, misplaced) + zoekwaarde.offset)
+        if element.is_date and len(zoekwaarde.stem) not in (4, 6):
+            raise Fout("X022", rubriek=nummer)  # a date by year (1955*) or year and month
+    problem = check(element, zoekwaarde.stem if element.numeric else zoekwaarde.text,
+                    length=not zoekwaarde.wildcard)
+    if problem is None and zoekwaarde.wildcard and len(zoekwaarde.stem) > element.max_length:
+        problem = Problem(WRONG_LENGTH)
     if problem is None:
         return
     if problem.kind == NOT_NUMERIC:
-        raise Fout("X022", rubriek=rubriek.nummer)
+        raise Fout("X022", rubriek=nummer)
     if problem.kind == INVALID_CHARACTER:
-        raise Fout("X023", rubriek=rubriek.nummer, positie=problem.position + zoekwaarde.offset)
+        raise Fout("X023", rubriek=nummer, positie=problem.position + zoekwaarde.offset)
     assert problem.kind == WRONG_LENGTH
-    raise Fout("X026", rubriek=rubriek.nummer, waarde=zoekwaarde.raw)
+    raise Fout("X026", rubriek=nummer, waarde=zoekwaarde.raw)

@@ -98,3 +98,26 @@ def test_the_first_failing_check_wins():
     assert fout(v).startswith("X025")
     v.masker = [10120]
     assert fout(v).startswith("X024")
+
+
+@pytest.mark.parametrize("parameter", [
+    Zoekparameter(10310, "1955*"), Zoekparameter(10310, "194405*"), Zoekparameter(10240, "*"),
+    Zoekparameter(10240, "T*oma* Slochteren"), Zoekparameter(10210, "J* H*"),
+    Zoekparameter(81160, "1234*"), Zoekparameter(10230, "von*"), Zoekparameter(10120, "99999*"),
+    Zoekparameter(81120, "1*"), Zoekparameter(10240, "/Mul*"),
+])
+def test_wildcards_where_the_guide_allows_them(parameter):
+    validate(vraag(Zoekparameter(10240, "Janssen"), parameter)
+             if parameter.rubrieknummer != 10240 else vraag(parameter))
+
+
+@pytest.mark.parametrize("parameter, expected", [
+    (Zoekparameter(10310, "19770*"), "X022 Numeriek zoekcriterium 010310 bevat geen numerieke waarde."),
+    (Zoekparameter(10310, "19*"), "X022 Numeriek zoekcriterium 010310 bevat geen numerieke waarde."),
+    (Zoekparameter(10120, "9*9"), "X022 Numeriek zoekcriterium 010120 bevat geen numerieke waarde."),
+    (Zoekparameter(81110, "*straat"), "X023 Zoekcriterium 081110 bevat ongeldig teken op positie 1."),
+    (Zoekparameter(10230, "v*n*"), "X023 Zoekcriterium 010230 bevat ongeldig teken op positie 2."),
+    (Zoekparameter(81160, "1234ABC*"), "X026 Onjuiste lengte voor rubriek: 081160=1234ABC*."),
+])
+def test_wildcards_where_the_guide_does_not_allow_them(parameter, expected):
+    assert fout(vraag(Zoekparameter(10240, "Janssen"), parameter)) == expected

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.engine import Connection
 
 from ..catalogue import Rubriek
-from ..charset import has_diacritics
+from ..charset import fold, has_diacritics
 from ..storage.mapping import STORAGE, CategoryStorage, StoredElement
 from ..storage.schema import lo3_adres, lo3_pl
-from .zoekwaarde import Zoekwaarde
+from .zoekwaarde import LIKE_ESCAPE, WILDCARD, Zoekwaarde, anchors, like_pattern
 
 Parameter = tuple[Rubriek, Zoekwaarde]
 
@@ -25,15 +25,53 @@ Parameter = tuple[Rubriek, Zoekwaarde]
 def condition(stored: StoredElement, zoekwaarde: Zoekwaarde):
     """The SQL condition for one element matching one (non-empty) zoekwaarde."""
     column = stored.table.c[stored.column]
-    value = zoekwaarde.text
     if stored.numeric:
-        return column == int(value)
-    if stored.diak_column:
-        diak = stored.table.c[stored.diak_column]
-        if has_diacritics(value):
-            return diak == value
-        return and_(column == value, diak.is_(None))
-    return column == value
+        return _numeric(stored, column, zoekwaarde)
+    diak = stored.table.c[stored.diak_column] if stored.diak_column else None
+    value = zoekwaarde.text
+    conditions = []
+    if stored.fold_column:  # the index: a superset of what the rule below keeps
+        conditions.append(_match(stored.table.c[stored.fold_column], fold(value), zoekwaarde))
+        start, end = anchors(fold(value))
+        if stored.reversed_column and len(end) > len(start):
+            conditions.append(stored.table.c[stored.reversed_column]
+                              .like(like_pattern(end[::-1] + WILDCARD), escape=LIKE_ESCAPE))
+
+    display = func.coalesce(diak, column) if diak is not None else column
+    if zoekwaarde.case_insensitive and zoekwaarde.diacritics_insensitive:
+        if not stored.fold_column:
+            conditions.append(_match(func.adhoc_fold(display), value, zoekwaarde))
+    elif zoekwaarde.case_insensitive:
+        conditions.append(_match(func.adhoc_lower(display), value, zoekwaarde))
+    elif zoekwaarde.diacritics_insensitive:
+        # GBA-V keeps the slim form of a name with diacritics in the column itself
+        conditions.append(_match(column if diak is not None else func.adhoc_slim(display),
+                                 value, zoekwaarde))
+    elif diak is not None and not zoekwaarde.wildcard:
+        conditions.append(diak == value if has_diacritics(value)
+                          else and_(column == value, diak.is_(None)))
+    else:
+        conditions.append(_match(display, value, zoekwaarde))
+    return and_(*conditions)
+
+
+def _match(expression, value: str, zoekwaarde: Zoekwaarde):
+    if zoekwaarde.wildcard:
+        return expression.like(like_pattern(value), escape=LIKE_ESCAPE)
+    return expression == value
+
+
+def _numeric(stored: StoredElement, column, zoekwaarde: Zoekwaarde):
+    """Numeric values are integers in GBA-V: ``1955*`` on a date is a range of integers."""
+    if not zoekwaarde.wildcard:
+        return column == int(zoekwaarde.text)
+    digits = zoekwaarde.stem
+    element = stored.element
+    if element.min_length == element.max_length:
+        scale = 10 ** (element.max_length - len(digits))
+        low = int(digits) * scale if digits else 0
+        return column.between(low, low + scale - 1)
+    return cast(column, String).like(like_pattern(zoekwaarde.text), escape=LIKE_ESCAPE)
 
 
 def _rows(storage: CategoryStorage, *, actual: bool, address: bool):

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import os
+import time
+from contextlib import contextmanager
 
-from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
+from . import sqlfunctions
 from .schema import metadata
 
 DEFAULT_URL = "sqlite:///adhoc-ws.sqlite"
@@ -28,16 +32,57 @@ def open_engine(url: str | None = None) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA case_sensitive_like=ON")  # LIKE as in PostgreSQL
             cur.close()
+            sqlfunctions.register_sqlite(dbapi_conn)
 
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 def init(engine: Engine) -> None:
-    """Create every table and index that is missing; existing data is kept."""
+    """Create every table, index and SQL function that is missing; existing data is kept."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            sqlfunctions.install_postgresql(conn)
     metadata.create_all(engine)
 
 
 def is_initialised(engine: Engine) -> bool:
     return inspect(engine).has_table("lo3_pl")
+
+
+class SearchTimeout(Exception):
+    """The database stopped a statement that ran past its deadline."""
+
+
+@contextmanager
+def deadline(conn: Connection, seconds: float | None):
+    """Stop any statement run on ``conn`` inside this block after ``seconds``.
+
+    PostgreSQL enforces it with ``statement_timeout`` for the current transaction; SQLite with a
+    progress handler that interrupts the statement. Either way the connection is usable after.
+    """
+    if not seconds:
+        yield
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SET LOCAL statement_timeout = {max(1, int(seconds * 1000))}"))
+        try:
+            yield
+        except OperationalError as e:
+            if getattr(e.orig, "sqlstate", None) == "57014":  # query_canceled
+                raise SearchTimeout() from None
+            raise
+        return
+    dbapi_conn = conn.connection.driver_connection
+    end = time.monotonic() + seconds
+    dbapi_conn.set_progress_handler(lambda: int(time.monotonic() > end), 1000)
+    try:
+        yield
+    except OperationalError as e:
+        if "interrupted" in str(e.orig):
+            raise SearchTimeout() from None
+        raise
+    finally:
+        dbapi_conn.set_progress_handler(None, 0)

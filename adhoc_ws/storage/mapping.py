@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, SmallInteger, Table
 
 from .. import catalogue
-from ..charset import slim
+from ..charset import fold, slim
 from .schema import lo3_adres, metadata
 
 Voorkomen = dict[str, str]
@@ -36,14 +36,21 @@ class StoredElement:
     numeric: bool
     diak_column: str | None
     length: int | None
+    fold_column: str | None = None
+    reversed_column: str | None = None
 
     def to_db(self, waarde: str) -> dict[str, Any]:
         if self.numeric:
             return {self.column: int(waarde)}
+        row = {self.column: waarde}
         if self.diak_column:
             plain = slim(waarde)[:self.length]
-            return {self.column: plain, self.diak_column: waarde if plain != waarde else None}
-        return {self.column: waarde}
+            row = {self.column: plain, self.diak_column: waarde if plain != waarde else None}
+        if self.fold_column:
+            row[self.fold_column] = fold(waarde)
+        if self.reversed_column:
+            row[self.reversed_column] = fold(waarde)[::-1]
+        return row
 
     def from_db(self, row) -> str | None:
         if self.diak_column and row[self.diak_column] is not None:
@@ -60,9 +67,14 @@ def _stored_element(element: catalogue.Element, spec: str, table: Table) -> Stor
     if spec.startswith(ADRES_PREFIX):
         table, spec = lo3_adres, spec[len(ADRES_PREFIX):]
     col = table.c[spec]
-    diak = f"diak_{spec}" if f"diak_{spec}" in table.c else None
+
+    def present(name):
+        return name if name in table.c else None
+
     numeric = isinstance(col.type, (Integer, SmallInteger, BigInteger))
-    return StoredElement(element, table, spec, numeric, diak, getattr(col.type, "length", None))
+    return StoredElement(element, table, spec, numeric, present(f"diak_{spec}"),
+                         getattr(col.type, "length", None), present(f"{spec}_fold"),
+                         present(f"{spec}_fold_rev"))
 
 
 @dataclass(frozen=True)
@@ -119,8 +131,8 @@ def _storage() -> dict[int, CategoryStorage]:
 
 STORAGE: dict[int, CategoryStorage] = _storage()
 
-ADDRESS_COLUMNS = [c.name for c in lo3_adres.c
-                   if c.name not in ("adres_id", "creatie_dt", "address_key")]
+ADDRESS_COLUMNS = [c.name for c in lo3_adres.c if c.name not in ("adres_id", "creatie_dt",
+                                                                 "address_key") and "_fold" not in c.name]
 
 
 def address_key(address: dict) -> str:

@@ -106,6 +106,10 @@ lo3_pl_persoon = Table(
     Column("rni_deelnemer", SmallInteger),
     Column("verdrag_oms", String(50)),
     Column("registratie_betrekking", CHAR(1)),
+    # ours: search accelerators
+    Column("voor_naam_fold", Text),
+    Column("geslachts_naam_fold", Text),
+    Column("geslachts_naam_fold_rev", Text),
 )
 
 lo3_pl_nationaliteit = Table(
@@ -154,6 +158,11 @@ lo3_adres = Table(
     Column("nummer_aand_ident_code", String(16)),
     # ours: every address column in one string, unique: one row per distinct address, found fast
     Column("address_key", Text, unique=True),
+    # ours: search accelerators
+    Column("straat_naam_fold", Text),
+    Column("open_ruimte_naam_fold", Text),
+    Column("woon_plaats_naam_fold", Text),
+    Column("postcode_fold", Text),
 )
 
 
@@ -233,22 +242,38 @@ PL_TABELLEN = [lo3_pl, lo3_pl_persoon, lo3_pl_nationaliteit, lo3_pl_overlijden,
                lo3_pl_verblijfplaats, lo3_pl_tijdelijk_verblijfadres, lo3_pl_verblijfstitel,
                lo3_pl_gezagsverhouding, lo3_pl_reis_doc]
 
+
+def _pattern_index(name, table, *columns):
+    """An index whose text columns serve LIKE 'prefix%' as well as '=' (text_pattern_ops)."""
+    ops = {c: "text_pattern_ops" for c in columns if c.endswith(("_fold", "_fold_rev"))}
+    return Index(name, *(table.c[c] for c in columns), postgresql_ops=ops)
+
+
+_actual_p = (lo3_pl_persoon.c.persoon_type == "P") & (lo3_pl_persoon.c.stapel_nr == 0) \
+    & (lo3_pl_persoon.c.volg_nr == 0)
+
 # GBA-V's own indexes on these tables, under their GBA-V names.
 Index("lo3_pl_persoon_idx_0", lo3_pl_persoon.c.a_nr, unique=True,
-      sqlite_where=(lo3_pl_persoon.c.persoon_type == "P") & (lo3_pl_persoon.c.stapel_nr == 0)
-      & (lo3_pl_persoon.c.volg_nr == 0),
-      postgresql_where=(lo3_pl_persoon.c.persoon_type == "P") & (lo3_pl_persoon.c.stapel_nr == 0)
-      & (lo3_pl_persoon.c.volg_nr == 0))
+      sqlite_where=_actual_p, postgresql_where=_actual_p)
 Index("lo3_pl_persoon_idx_1", lo3_pl_persoon.c.a_nr, lo3_pl_persoon.c.persoon_type,
       lo3_pl_persoon.c.stapel_nr, lo3_pl_persoon.c.volg_nr)
 Index("lo3_pl_persoon_idx_2", lo3_pl_persoon.c.burger_service_nr, lo3_pl_persoon.c.persoon_type,
       lo3_pl_persoon.c.stapel_nr, lo3_pl_persoon.c.volg_nr)
-Index("lo3_pl_persoon_idx_4", lo3_pl_persoon.c.geboorte_datum, lo3_pl_persoon.c.persoon_type,
-      lo3_pl_persoon.c.volg_nr)
 Index("lo3_pl_verblijfplaats_idx_2", lo3_pl_verblijfplaats.c.adres_id,
       lo3_pl_verblijfplaats.c.volg_nr)
-Index("lo3_pl_tijdelijk_verblijfadres_idx_2", lo3_pl_tijdelijk_verblijfadres.c.adres_id,
+
+# ours
+Index("adhoc_persoon_geboorte", lo3_pl_persoon.c.geboorte_datum, lo3_pl_persoon.c.persoon_type,
+      lo3_pl_persoon.c.volg_nr)
+_pattern_index("adhoc_persoon_naam", lo3_pl_persoon, "persoon_type", "geslachts_naam_fold",
+               "volg_nr")
+_pattern_index("adhoc_persoon_naam_rev", lo3_pl_persoon, "persoon_type",
+               "geslachts_naam_fold_rev", "volg_nr")
+Index("adhoc_tijdelijk_adres", lo3_pl_tijdelijk_verblijfadres.c.adres_id,
       lo3_pl_tijdelijk_verblijfadres.c.volg_nr)
-Index("lo3_adres_idx_1", lo3_adres.c.postcode, lo3_adres.c.huis_nr)
-Index("lo3_adres_idx_5", lo3_adres.c.verblijf_plaats_ident_code)
-Index("lo3_adres_idx_6", lo3_adres.c.nummer_aand_ident_code)
+_pattern_index("adhoc_adres_postcode", lo3_adres, "postcode_fold", "huis_nr")
+_pattern_index("adhoc_adres_straat", lo3_adres, "straat_naam_fold")
+_pattern_index("adhoc_adres_openbare_ruimte", lo3_adres, "open_ruimte_naam_fold")
+_pattern_index("adhoc_adres_woonplaats", lo3_adres, "woon_plaats_naam_fold")
+Index("adhoc_adres_verblijfplaats", lo3_adres.c.verblijf_plaats_ident_code)
+Index("adhoc_adres_nummeraanduiding", lo3_adres.c.nummer_aand_ident_code)
