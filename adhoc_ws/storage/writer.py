@@ -93,8 +93,19 @@ class Writer:
         self._store_addresses(pending_addresses, rows)
         for table in PL_TABELLEN:
             if rows[table.name]:
-                self.conn.execute(insert(table), _uniform(rows[table.name]))
+                self._insert(table, rows[table.name])
         return len(batch)
+
+    def _insert(self, table, rows: list[dict]) -> None:
+        """Insert many rows: COPY on PostgreSQL (far faster than INSERT), executemany elsewhere."""
+        if self.conn.dialect.name != "postgresql":
+            self.conn.execute(insert(table), _uniform(rows))
+            return
+        columns = [c.name for c in table.c if any(c.name in r for r in rows)]
+        cursor = self.conn.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row.get(c) for c in columns])
 
     def _rows(self, pl_id, pl, now, rows, pending_addresses):
         pl_row = {"pl_id": pl_id, "mutatie_dt": now}
@@ -137,7 +148,7 @@ class Writer:
                 new.append({**pending[key], "adres_id": self.next_adres_id, "address_key": key})
                 self.next_adres_id += 1
         if new:
-            self.conn.execute(insert(lo3_adres), _uniform(new))
+            self._insert(lo3_adres, new)
         for table_rows in rows.values():
             for row in table_rows:
                 if isinstance(row.get("adres_id"), str):
