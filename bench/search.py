@@ -70,8 +70,7 @@ def fill(engine, size: int) -> None:
                 batch = []
                 print(f"  {writer.next_pl_id - 1:,} PLs", file=sys.stderr, end="\r")
         writer.write(batch)
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    database.analyze(engine)
     print(f"  made {size - have:,} PLs in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

@@ -9,6 +9,7 @@ from adhoc_ws.catalogue import rubriek
 from adhoc_ws.generate import Population
 from adhoc_ws.query.search import search_query
 from adhoc_ws.query.zoekwaarde import Zoekwaarde
+from adhoc_ws.storage import database
 from adhoc_ws.storage.writer import Writer
 
 SHAPES = {
@@ -32,8 +33,7 @@ def populated(backend):
     engine = backend.new_engine()
     with engine.begin() as conn:
         Writer(conn).write(Population(seed=11).persoonslijsten(8000))
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    database.analyze(engine)
     return engine
 
 

@@ -5,12 +5,17 @@ historie, parameters match the actual voorkomens (``volg_nr = 0``) and parameter
 category must match the same voorkomen; with historie every parameter may match any
 voorkomen of its category, actual or historic. Voorkomens marked onjuist (84.10) never match,
 and PLs whose bijhouding is opgeschort with reden W (wissen) are never found.
+
+The query is driven by the most selective group of parameters (a BSN before a geboortedatum
+before a name, see :func:`_selectivity`); the other groups are correlated ``EXISTS`` checks
+on each candidate. So the database walks one index and stops at the limit, however many PLs
+the data holds.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from ..catalogue import Rubriek
@@ -22,19 +27,22 @@ from .zoekwaarde import LIKE_ESCAPE, WILDCARD, Zoekwaarde, anchors, like_pattern
 Parameter = tuple[Rubriek, Zoekwaarde]
 
 
-def condition(stored: StoredElement, zoekwaarde: Zoekwaarde):
-    """The SQL condition for one element matching one (non-empty) zoekwaarde."""
-    column = stored.table.c[stored.column]
+def condition(stored: StoredElement, zoekwaarde: Zoekwaarde, table):
+    """The SQL condition for one element matching one (non-empty) zoekwaarde.
+
+    ``table`` is the (aliased) table that holds the element's column.
+    """
+    column = table.c[stored.column]
     if stored.numeric:
         return _numeric(stored, column, zoekwaarde)
-    diak = stored.table.c[stored.diak_column] if stored.diak_column else None
+    diak = table.c[stored.diak_column] if stored.diak_column else None
     value = zoekwaarde.text
     conditions = []
     if stored.fold_column:  # the index: a superset of what the rule below keeps
-        conditions.append(_match(stored.table.c[stored.fold_column], fold(value), zoekwaarde))
+        conditions.append(_match(table.c[stored.fold_column], fold(value), zoekwaarde))
         start, end = anchors(fold(value))
         if stored.reversed_column and len(end) > len(start):
-            conditions.append(stored.table.c[stored.reversed_column]
+            conditions.append(table.c[stored.reversed_column]
                               .like(like_pattern(end[::-1] + WILDCARD), escape=LIKE_ESCAPE))
 
     display = func.coalesce(diak, column) if diak is not None else column
@@ -74,48 +82,90 @@ def _numeric(stored: StoredElement, column, zoekwaarde: Zoekwaarde):
     return cast(column, String).like(like_pattern(zoekwaarde.text), escape=LIKE_ESCAPE)
 
 
-def _rows(storage: CategoryStorage, *, actual: bool, address: bool):
-    """SELECT pl_id FROM the category's rows (actual only, or all), onjuist left out."""
-    table = storage.table
-    source = table.join(lo3_adres, table.c.adres_id == lo3_adres.c.adres_id) if address else table
-    query = select(table.c.pl_id).select_from(source)
-    for column, value in storage.categorie.key.items():
-        query = query.where(table.c[column] == value)
-    if actual and storage.has_volg_nr:
-        query = query.where(table.c.volg_nr == 0)
-    if "onjuist_ind" in table.c:
-        query = query.where(table.c.onjuist_ind.is_(None))
-    return query
+@dataclass
+class _Group:
+    """Parameters that must match one row of one category (or, empty, that no row has)."""
+
+    storage: CategoryStorage
+    parameters: list[Parameter]
+    actual: bool
+    empty: bool = False
+
+    def rows(self):
+        """(table alias, FROM clause, WHERE conditions) for this group's rows."""
+        storage = self.storage
+        table = storage.table.alias()
+        stored = [storage.elements[r.element.nummer] for r, _ in self.parameters]
+        source, address = table, None
+        if any(s.table is lo3_adres for s in stored):
+            address = lo3_adres.alias()
+            source = table.join(address, table.c.adres_id == address.c.adres_id)
+        where = [table.c[column] == value for column, value in storage.categorie.key.items()]
+        if self.actual and storage.has_volg_nr:
+            where.append(table.c.volg_nr == 0)
+        if "onjuist_ind" in table.c:
+            where.append(table.c.onjuist_ind.is_(None))
+        for s, (_, zoekwaarde) in zip(stored, self.parameters):
+            holder = address if s.table is lo3_adres else table
+            if self.empty:
+                where.append(holder.c[s.column].is_not(None))
+            else:
+                where.append(condition(s, zoekwaarde, holder))
+        return table, source, where
 
 
-def _subquery(storage: CategoryStorage, parameters: list[Parameter], *, actual: bool):
-    elements = [storage.elements[r.element.nummer] for r, _ in parameters]
-    query = _rows(storage, actual=actual, address=any(e.table is lo3_adres for e in elements))
-    return query.where(*(condition(e, z) for e, (_, z) in zip(elements, parameters)))
+def _selectivity(group: _Group) -> int:
+    """How few rows a group's best parameter leaves (lower is fewer): which group drives."""
+    def rank(rubriek: Rubriek, zoekwaarde: Zoekwaarde) -> int:
+        nummer, exact = rubriek.nummer, not zoekwaarde.wildcard
+        if nummer in (10110, 10120):
+            return 0 if exact else 5
+        if nummer in (81180, 81190, 161180, 161190):
+            return 1
+        if nummer in (10310, 81160, 161160):
+            return 2 if exact else 6
+        stored = group.storage.elements[rubriek.element.nummer]
+        if stored.fold_column:
+            start, end = anchors(zoekwaarde.text)
+            return 3 if exact else 4 if len(max(start, end, key=len)) >= 3 else 7
+        return 8
+    return min(rank(r, z) for r, z in group.parameters) + (0 if group.actual else 1)
 
 
-def _has_value(storage: CategoryStorage, rubriek: Rubriek):
-    stored = storage.elements[rubriek.element.nummer]
-    query = _rows(storage, actual=True, address=stored.table is lo3_adres)
-    return query.where(stored.table.c[stored.column].is_not(None))
+def _groups(parameters: list[Parameter], historie: bool) -> list[_Group]:
+    groups: list[_Group] = []
+    together: dict[int, _Group] = {}
+    for rubriek, zoekwaarde in parameters:
+        storage = STORAGE[rubriek.categorie.nummer]
+        if zoekwaarde.empty:
+            groups.append(_Group(storage, [(rubriek, zoekwaarde)], actual=True, empty=True))
+        elif historie:
+            groups.append(_Group(storage, [(rubriek, zoekwaarde)], actual=False))
+        elif rubriek.categorie.nummer in together:
+            together[rubriek.categorie.nummer].parameters.append((rubriek, zoekwaarde))
+        else:
+            together[rubriek.categorie.nummer] = _Group(storage, [(rubriek, zoekwaarde)], True)
+            groups.append(together[rubriek.categorie.nummer])
+    return groups
 
 
 def search_query(parameters: list[Parameter], *, historie: bool = False, limit: int | None = None):
     """The SELECT of the pl_ids of every PL that all parameters match."""
-    groups: dict[int, list[Parameter]] = defaultdict(list)
-    wheres = []
-    for rubriek, zoekwaarde in parameters:
-        storage = STORAGE[rubriek.categorie.nummer]
-        if zoekwaarde.empty:
-            wheres.append(lo3_pl.c.pl_id.not_in(_has_value(storage, rubriek)))
-        elif historie:
-            wheres.append(lo3_pl.c.pl_id.in_(_subquery(storage, [(rubriek, zoekwaarde)], actual=False)))
-        else:
-            groups[rubriek.categorie.nummer].append((rubriek, zoekwaarde))
-    for nummer, group in groups.items():
-        wheres.insert(0, lo3_pl.c.pl_id.in_(_subquery(STORAGE[nummer], group, actual=True)))
+    groups = _groups(parameters, historie)
+    driver = min((g for g in groups if not g.empty), key=_selectivity)
+    table, source, where = driver.rows()
     reden = lo3_pl.c.bijhouding_opschort_reden
-    query = select(lo3_pl.c.pl_id).where(*wheres, or_(reden.is_(None), reden != "W"))
+    query = (select(table.c.pl_id)
+             .select_from(source.join(lo3_pl, lo3_pl.c.pl_id == table.c.pl_id))
+             .where(*where, or_(reden.is_(None), reden != "W")))
+    for group in groups:
+        if group is not driver:
+            other, other_source, other_where = group.rows()
+            check = exists(select(1).select_from(other_source)
+                           .where(other.c.pl_id == table.c.pl_id, *other_where))
+            query = query.where(~check if group.empty else check)
+    if historie or driver.storage.categorie.repeating:
+        query = query.distinct()  # several voorkomens of one PL may match
     return query.limit(limit) if limit else query
 
 

@@ -48,6 +48,13 @@ def init(engine: Engine) -> None:
     metadata.create_all(engine)
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the planner statistics of the persoonslijst tables (after a large load)."""
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            conn.execute(text(f"ANALYZE {table.name}"))
+
+
 def is_initialised(engine: Engine) -> bool:
     return inspect(engine).has_table("lo3_pl")
 

@@ -265,8 +265,8 @@ Index("lo3_pl_verblijfplaats_idx_2", lo3_pl_verblijfplaats.c.adres_id,
 # ours
 Index("adhoc_persoon_geboorte", lo3_pl_persoon.c.geboorte_datum, lo3_pl_persoon.c.persoon_type,
       lo3_pl_persoon.c.volg_nr)
-_pattern_index("adhoc_persoon_naam", lo3_pl_persoon, "persoon_type", "geslachts_naam_fold",
-               "volg_nr")
+_pattern_index("adhoc_persoon_naam_voornamen", lo3_pl_persoon, "persoon_type",
+               "geslachts_naam_fold", "voor_naam_fold")
 _pattern_index("adhoc_persoon_naam_rev", lo3_pl_persoon, "persoon_type",
                "geslachts_naam_fold_rev", "volg_nr")
 Index("adhoc_tijdelijk_adres", lo3_pl_tijdelijk_verblijfadres.c.adres_id,
