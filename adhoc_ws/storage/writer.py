@@ -44,9 +44,13 @@ class Writer:
         self.conn = conn
         if conn.dialect.name == "postgresql":
             conn.execute(text("LOCK TABLE lo3_pl, lo3_adres IN SHARE ROW EXCLUSIVE MODE"))
+            # psycopg would keep a plan made while the tables were small; they grow here
+            conn.connection.driver_connection.prepare_threshold = None
         self.next_pl_id = (conn.execute(select(func.max(lo3_pl.c.pl_id))).scalar() or 0) + 1
         self.next_adres_id = (conn.execute(select(func.max(lo3_adres.c.adres_id))).scalar() or 0) + 1
         self.addresses: dict[str, int] = {}
+        self.written = 0
+        self.analyzed_at = 1000
 
     def write(self, persoonslijsten: Iterable[Persoonslijst],
               progress: Callable[[int], None] | None = None) -> int:
@@ -94,6 +98,13 @@ class Writer:
         for table in PL_TABELLEN:
             if rows[table.name]:
                 self._insert(table, rows[table.name])
+        self.written += len(batch)
+        if self.conn.dialect.name == "postgresql" and self.written > 2 * self.analyzed_at:
+            # the planner only knows the tables as they were; the lookups above need it to
+            # know they have grown, or it scans them whole
+            for table in (lo3_pl_persoon, lo3_adres):
+                self.conn.execute(text(f"ANALYZE {table.name}"))
+            self.analyzed_at = self.written
         return len(batch)
 
     def _insert(self, table, rows: list[dict]) -> None:
