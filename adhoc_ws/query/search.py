@@ -39,11 +39,13 @@ def condition(stored: StoredElement, zoekwaarde: Zoekwaarde, table):
     value = zoekwaarde.text
     conditions = []
     if stored.fold_column:  # the index: a superset of what the rule below keeps
-        conditions.append(_match(table.c[stored.fold_column], fold(value), zoekwaarde))
-        start, end = anchors(fold(value))
+        folded = fold(value)
+        start, end = anchors(folded)
         if stored.reversed_column and len(end) > len(start):
             conditions.append(table.c[stored.reversed_column]
                               .like(like_pattern(end[::-1] + WILDCARD), escape=LIKE_ESCAPE))
+        if folded != WILDCARD + end:  # "*Gilsing" says no more than the reversed prefix
+            conditions.append(_match(table.c[stored.fold_column], folded, zoekwaarde))
 
     display = func.coalesce(diak, column) if diak is not None else column
     if zoekwaarde.case_insensitive and zoekwaarde.diacritics_insensitive:

@@ -46,6 +46,10 @@ def init(engine: Engine) -> None:
         with engine.begin() as conn:
             sqlfunctions.install_postgresql(conn)
     metadata.create_all(engine)
+    with engine.begin() as conn:  # create_all adds indexes only to tables it creates
+        for table in metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
 
 
 def analyze(engine: Engine) -> None:
