@@ -270,12 +270,14 @@ CATEGORIES: dict[int, Categorie] = {c.nummer: c for c in [
         **_ONDERZOEK, **_ONJUIST, **_GELDIGHEID, **_RNI}),
 ]}
 
-# The guide's identifying rubrieken ("De ad-hoc-vraag" and "De ad-hoc-adresvraag").
+# The guide's identifying rubrieken ("De ad-hoc-vraag" and "De ad-hoc-adresvraag"). An
+# address identification may be refined with functie adres, gemeentedeel and the rest of
+# group 11 ("de overige elementen uit groep 11 Adres").
 PERSON_IDENTIFYING = frozenset({10110, 10120, 10310, 10240, 81160, 161160})
 ADDRESS_IDENTIFYING = frozenset({80910, 81110, 81115, 81160, 81180, 81190,
-                                  160910, 161110, 161115, 161160, 161180, 161190})
-ADDRESS_REFINING = frozenset({81010, 81020, 81120, 81130, 81140, 81150, 81170, 81210,
-                              161010, 161020, 161120, 161130, 161140, 161150, 161170, 161210})
+                                 160910, 161110, 161115, 161160, 161180, 161190})
+ADDRESS_REFINING = frozenset({81010, 81020, 81120, 81130, 81140, 81150, 81170,
+                              161010, 161020, 161120, 161130, 161140, 161150, 161170})
 
 # The guide's "Extra wildcards": * anywhere, several times, only in the actual voornamen and
 # geslachtsnaam. Every other rubriek allows one * at the end.

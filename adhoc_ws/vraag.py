@@ -3,11 +3,12 @@
 The checks and their order follow RvIG's own implementation of the ad hoc question
 (OperatieBRP, see ``lo3-notes.md`` §4.4), with the codes of the search guide:
 
-1. X021  an indicatie other than nil, 0 or 1; no masker
+1. X021  an indicatie other than nil, 0 or 1; historie in an adresvraag; no masker
 2. X025  the same rubriek twice in the masker
 3. X024  the same rubriek twice among the zoekparameters
 4. X018  a zoekrubriek that may not be searched on (unknown, historic, or outside the autorisatie)
-5. X019  no identifying rubriek with a value (X020 for an adresvraag)
+5. X019  no identifying rubriek with a value; for an adresvraag neither a person nor an address
+   identification is X020, and category 08 with 16 in an address identification is X018
 6. X022 / X023 / X026  per zoekwaarde: not numeric, a character outside the LO3 repertoire
    (position counted as T.61 does), a length outside the element's range; a ``*`` where the
    guide allows none is X022 in a numeric rubriek and X023 (its position) in another, a date
@@ -50,6 +51,7 @@ class Zoekvraag:
     historie: bool
     masker: frozenset[int]
     parameters: tuple[tuple[Rubriek, Zoekwaarde], ...] = field(default_factory=tuple)
+    adresidentificatie: bool = False
 
 
 class Autorisatie:
@@ -72,6 +74,8 @@ def validate(vraag: Vraag, *, adresvraag: bool = False,
         if getattr(vraag, tag) not in (None, 0, 1):
             raise Fout("X021", parameter=tag)
     adresvraag = adresvraag or vraag.indicatieAdresvraag == 1
+    if adresvraag and vraag.indicatieZoekenInHistorie == 1:
+        raise Fout("X021", parameter="indicatieZoekenInHistorie")  # the guide: not for adresvraag
     if not vraag.masker:
         raise Fout("X021", parameter="masker")
 
@@ -86,7 +90,9 @@ def validate(vraag: Vraag, *, adresvraag: bool = False,
         rubrieken.append(rubriek)
 
     zoekwaarden = [Zoekwaarde.parse(p.zoekwaarde) for p in parameters]
-    if not any(r.person_identifying and not z.empty for r, z in zip(rubrieken, zoekwaarden)):
+    adresidentificatie = adresvraag and _address_identification(rubrieken, zoekwaarden)
+    if not adresidentificatie and not any(
+            r.person_identifying and not z.empty for r, z in zip(rubrieken, zoekwaarden)):
         raise Fout("X020" if adresvraag else "X019")
     for rubriek, zoekwaarde in zip(rubrieken, zoekwaarden):
         _check_zoekwaarde(rubriek, zoekwaarde)
@@ -96,7 +102,26 @@ def validate(vraag: Vraag, *, adresvraag: bool = False,
         if rubriek is None or not autorisatie.may_ask(rubriek):
             raise Fout("X017", rubriek=nummer)
     return Zoekvraag(adresvraag=adresvraag, historie=vraag.indicatieZoekenInHistorie == 1,
-                     masker=frozenset(vraag.masker), parameters=tuple(zip(rubrieken, zoekwaarden)))
+                     masker=frozenset(vraag.masker), parameters=tuple(zip(rubrieken, zoekwaarden)),
+                     adresidentificatie=adresidentificatie)
+
+
+def _address_identification(rubrieken: list[Rubriek], zoekwaarden: list[Zoekwaarde]) -> bool:
+    """Whether an adresvraag identifies an address (entry 2) rather than a person (entry 1).
+
+    The guide: when every rubriek used lies within the address identification, it is one
+    (postcode alone included), provided one identifying address rubriek has a value. Category
+    08 and 16 cannot be combined: the first rubriek of the other category is X018.
+    """
+    if not rubrieken or not all(r.address_identifying or r.address_refining for r in rubrieken):
+        return False
+    if not any(r.address_identifying and not z.empty for r, z in zip(rubrieken, zoekwaarden)):
+        return False
+    categorie = rubrieken[0].categorie.nummer
+    for rubriek in rubrieken:
+        if rubriek.categorie.nummer != categorie:
+            raise Fout("X018", rubriek=rubriek.nummer)
+    return True
 
 
 def _no_duplicates(nummers: list[int], foutcode: str) -> None:
