@@ -89,9 +89,11 @@ STREETS = ["Kerkstraat", "Dorpsstraat", "Stationsweg", "Molenweg", "Schoolstraat
            "Rembrandtlaan", "Vondelstraat", "Tulpstraat", "Rozenstraat", "Sweelinckstraat",
            "Prins Hendrikkade", "Emmastraat", "Van Goghstraat", "Burgemeester de Withstraat",
            "Händelstraat", "Singel", "Havenstraat", "Veldweg", "Esdoornlaan", "Zuiderkade"]
-FOREIGN = [("5010", "Rue de la Loi 16", "1000 Bruxelles"), ("6029", "Hauptstraße 12", "10115 Berlin"),
-           ("5002", "12 rue de Rivoli", "75001 Paris"), ("6039", "Bahnhofstrasse 3", "8001 Zürich"),
-           ("6014", "12 High Street", "Oxford OX1 4AA"), ("5015", "Calle Mayor 5", "28013 Madrid")]
+# (landcode of Tabel 34, two lines of a foreign address)
+FOREIGN = [("5010", "Rue de la Loi 16", "1000 Bruxelles"), ("9089", "Hauptstraße 12", "10115 Berlin"),
+           ("5002", "12 rue de Rivoli", "75001 Paris"), ("5003", "Bahnhofstrasse 3", "8001 Zürich"),
+           ("6039", "12 High Street", "Oxford OX1 4AA"), ("6037", "Calle Mayor 5", "28013 Madrid"),
+           ("7050", "Rua Augusta 20", "1100-053 Lisboa"), ("6043", "İstiklal Caddesi 8", "Istanbul")]
 LETTERS = "ABCDEFGHJKLMNPRTVWXZ"
 
 
