@@ -168,3 +168,7 @@ def format_antwoord(answer: Antwoord) -> str:
                     lines.append(f"    {categorienummer:02d}.{nummer // 100:02d}.{nummer % 100:02d}"
                                  f" {element.name}: {waarde}")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

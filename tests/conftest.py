@@ -14,7 +14,7 @@ from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 
 from adhoc_ws.service import AdhocService
 from adhoc_ws.soap.server import WsgiApp
@@ -24,6 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 PG_URL = os.environ.get("ADHOC_WS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def url_of(engine) -> str:
+    """The URL that opens the same database (for the CLI)."""
+    return engine.url.render_as_string(hide_password=False)
 
 
 class Backend:
@@ -43,13 +48,8 @@ class Backend:
             admin = create_engine(PG_URL)
             with admin.begin() as conn:
                 conn.execute(text(f"CREATE SCHEMA {schema}"))
-            engine = database.open_engine(PG_URL)
-
-            @event.listens_for(engine, "connect")
-            def _search_path(dbapi_conn, _record):
-                with dbapi_conn.cursor() as cur:
-                    cur.execute(f"SET search_path TO {schema}")
-                dbapi_conn.commit()
+            separator = "&" if "?" in PG_URL else "?"
+            engine = database.open_engine(f"{PG_URL}{separator}options=-csearch_path%3D{schema}")
 
             def drop():
                 engine.dispose()

@@ -62,7 +62,7 @@ def condition(stored: StoredElement, zoekwaarde: Zoekwaarde, table):
                           else and_(column == value, diak.is_(None)))
     else:
         conditions.append(_match(display, value, zoekwaarde))
-    return and_(*conditions)
+    return and_(*conditions) if conditions else column.is_not(None)  # "*": any value
 
 
 def _match(expression, value: str, zoekwaarde: Zoekwaarde):
