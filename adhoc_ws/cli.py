@@ -9,7 +9,7 @@ import click
 
 from . import catalogue
 from .answer import Antwoord
-from .service import AdhocService
+from .service import SEARCH_TIMEOUT, AdhocService
 from .storage import database, loader
 from .vraag import Vraag, Zoekparameter
 
@@ -77,12 +77,19 @@ def _load(engine, files: list[Path]) -> int:
     return count
 
 
+search_timeout = click.option(
+    "--search-timeout", type=float, default=SEARCH_TIMEOUT, show_default=True,
+    envvar="ADHOC_WS_SEARCH_TIMEOUT", metavar="SECONDS",
+    help="Stop a search that runs longer and answer T031 (0: no limit).")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Create the tables and load the demo fixtures first.")
+@search_timeout
 @click.pass_context
-def serve(ctx, host, port, demo):
+def serve(ctx, host, port, demo, search_timeout):
     """Serve the Ad hoc webservice over HTTP."""
     from wsgiref.simple_server import WSGIServer, make_server
     from socketserver import ThreadingMixIn
@@ -98,7 +105,8 @@ def serve(ctx, host, port, demo):
     class ThreadingServer(ThreadingMixIn, WSGIServer):
         daemon_threads = True
 
-    httpd = make_server(host, port, WsgiApp(AdhocService(engine)), server_class=ThreadingServer)
+    service = AdhocService(engine, search_timeout=search_timeout)
+    httpd = make_server(host, port, WsgiApp(service), server_class=ThreadingServer)
     click.echo(f"serving on http://{host}:{port}/gba-v/online/lo3services/adhoc "
                f"(WSDL: ?wsdl), database {ctx.obj['db']}")
     try:
@@ -135,9 +143,10 @@ def _rubrieken(text: str, *, default: list[int]) -> list[int]:
                                            "(default: every actual rubriek)")
 @click.option("--historie", is_flag=True, help="Also search historic voorkomens")
 @click.option("--adresvraag", is_flag=True, help="Ask an adresvraag")
+@search_timeout
 @click.pass_context
 def vraag(ctx, anummer, bsn, geslachtsnaam, geboortedatum, postcode, params, masker, historie,
-          adresvraag):
+          adresvraag, search_timeout):
     """Ask a question and print the answer, as the service would give it."""
     parameters = [Zoekparameter(r, v) for r, v in
                   ((10110, anummer), (10120, bsn), (10240, geslachtsnaam),
@@ -147,7 +156,7 @@ def vraag(ctx, anummer, bsn, geslachtsnaam, geboortedatum, postcode, params, mas
         parameters.append(Zoekparameter(int(rubriek), waarde))
     actual = [r.nummer for r in catalogue.RUBRIEKEN.values() if not r.historic]
     question = Vraag(int(adresvraag), int(historie), _rubrieken(masker, default=actual), parameters)
-    answer = AdhocService(_engine(ctx)).vraag(question)
+    answer = AdhocService(_engine(ctx), search_timeout=search_timeout).vraag(question)
     click.echo(format_antwoord(answer))
     if answer.resultaat.letter not in "AG":
         sys.exit(1)

@@ -6,8 +6,9 @@
 Data sets are made once by the synthetic generator (adhoc_ws.generate) and kept: SQLite files
 in bench/data/, PostgreSQL schemas bench_<size> in $ADHOC_WS_BENCH_PG (default the local
 server, database test). Each query kind runs --runs times with different values drawn from the
-data; the time is that of a whole vraag (validation, search, reading the PLs, the masker), as
-the service spends it before writing XML.
+data, first once to warm the caches, then measured: "search" is the query layer alone (the
+SELECT of the pl_ids), "vraag" a whole vraag as the service spends it before writing XML
+(validation, search, reading the PLs, the masker).
 """
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from pathlib import Path
 
 from sqlalchemy import event, func, select, text
 
+from adhoc_ws.catalogue import rubriek
 from adhoc_ws.generate import Population
+from adhoc_ws.query.search import find
+from adhoc_ws.query.zoekwaarde import Zoekwaarde
 from adhoc_ws.service import AdhocService
 from adhoc_ws.storage import database
 from adhoc_ws.storage.schema import lo3_pl, lo3_pl_persoon
@@ -113,18 +117,33 @@ def queries(persons):
     return {kind: [make(p) for p in persons] for kind, make in kinds.items()}
 
 
-def measure(service: AdhocService, runs) -> tuple[float, float, dict]:
-    times, outcomes = [], {}
-    for parameters, historie in runs:
-        question = Vraag(masker=MASKER, indicatieZoekenInHistorie=int(historie),
-                         parameters=[Zoekparameter(r, w) for r, w in parameters])
+def measure(service: AdhocService, runs) -> dict:
+    questions = [Vraag(masker=MASKER, indicatieZoekenInHistorie=int(historie),
+                       parameters=[Zoekparameter(r, w) for r, w in parameters])
+                 for parameters, historie in runs]
+    searches = [([(rubriek(r), Zoekwaarde.parse(w)) for r, w in parameters], historie)
+                for parameters, historie in runs]
+    for question in questions:  # warm up, on the same values
+        service.vraag(question)
+    search_ms, vraag_ms, outcomes = [], [], {}
+    with service.engine.connect() as conn:
+        for parameters, historie in searches:
+            with conn.begin():
+                started = time.perf_counter()
+                find(conn, parameters, historie=historie, limit=11)
+                search_ms.append((time.perf_counter() - started) * 1000)
+    for question in questions:
         started = time.perf_counter()
         answer = service.vraag(question)
-        times.append((time.perf_counter() - started) * 1000)
+        vraag_ms.append((time.perf_counter() - started) * 1000)
         code = f"{answer.resultaat.letter}{answer.resultaat.code:03d}"
         outcomes[code] = outcomes.get(code, 0) + 1
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], outcomes
+    return {"search": _stats(search_ms), "vraag": _stats(vraag_ms), "outcomes": outcomes}
+
+
+def _stats(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
 def main():
@@ -133,7 +152,7 @@ def main():
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    print("| backend | PLs | query | median ms | p95 ms | answers |")
+    print("| backend | PLs | query | search median / p95 ms | vraag median / p95 ms | answers |")
     print("|---|---|---|---|---|---|")
     for backend in args.backends:
         for size in args.sizes:
@@ -142,11 +161,11 @@ def main():
             fill(engine, size)
             service = AdhocService(engine)
             for kind, runs in queries(samples(engine, args.runs)).items():
-                measure(service, runs[:10])  # warm up
-                median, p95, outcomes = measure(service, runs)
-                answers = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
-                print(f"| {backend} | {size:,} | {kind} | {median:.1f} | {p95:.1f} | {answers} |",
-                      flush=True)
+                result = measure(service, runs)
+                answers = ", ".join(f"{k} {v}" for k, v in sorted(result["outcomes"].items()))
+                search, vraag = result["search"], result["vraag"]
+                print(f"| {backend} | {size:,} | {kind} | {search[0]:.1f} / {search[1]:.1f} | "
+                      f"{vraag[0]:.1f} / {vraag[1]:.1f} | {answers} |", flush=True)
             engine.dispose()
 
 

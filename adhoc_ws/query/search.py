@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy import String, and_, cast, exists, func, or_, select, text
 from sqlalchemy.engine import Connection
 
 from ..catalogue import Rubriek
@@ -116,6 +116,9 @@ class _Group:
         return table, source, where
 
 
+UNANCHORED = 7  # _selectivity of a name pattern without a fixed start or end (*oma*)
+
+
 def _selectivity(group: _Group) -> int:
     """How few rows a group's best parameter leaves (lower is fewer): which group drives."""
     def rank(rubriek: Rubriek, zoekwaarde: Zoekwaarde) -> int:
@@ -129,7 +132,7 @@ def _selectivity(group: _Group) -> int:
         stored = group.storage.elements[rubriek.element.nummer]
         if stored.fold_column:
             start, end = anchors(zoekwaarde.text)
-            return 3 if exact else 4 if len(max(start, end, key=len)) >= 3 else 7
+            return 3 if exact else 4 if len(max(start, end, key=len)) >= 3 else UNANCHORED
         return 8
     return min(rank(r, z) for r, z in group.parameters) + (0 if group.actual else 1)
 
@@ -151,10 +154,14 @@ def _groups(parameters: list[Parameter], historie: bool) -> list[_Group]:
     return groups
 
 
+def _driver(groups: list[_Group]) -> _Group:
+    return min((g for g in groups if not g.empty), key=_selectivity)
+
+
 def search_query(parameters: list[Parameter], *, historie: bool = False, limit: int | None = None):
     """The SELECT of the pl_ids of every PL that all parameters match."""
     groups = _groups(parameters, historie)
-    driver = min((g for g in groups if not g.empty), key=_selectivity)
+    driver = _driver(groups)
     table, source, where = driver.rows()
     reden = lo3_pl.c.bijhouding_opschort_reden
     query = (select(table.c.pl_id)
@@ -174,5 +181,11 @@ def search_query(parameters: list[Parameter], *, historie: bool = False, limit: 
 def find(conn: Connection, parameters: list[Parameter], *, historie: bool = False,
          limit: int | None = None) -> list[int]:
     """The pl_ids found, in pl_id order; at most ``limit`` of them."""
+    if conn.dialect.name == "postgresql" and \
+            _selectivity(_driver(_groups(parameters, historie))) < UNANCHORED:
+        # A bitmap scan collects every match of the driving index before LIMIT can stop it;
+        # for a common name that grows with the data. Walk the index and stop at the limit.
+        # (An unanchored pattern keeps bitmaps: the trigram index only has those.)
+        conn.execute(text("SET LOCAL enable_bitmapscan = off"))
     rows = conn.execute(search_query(parameters, historie=historie, limit=limit))
     return sorted(pl_id for pl_id, in rows)

@@ -1,16 +1,19 @@
 """Opening the database: SQLite (the embedded default) or PostgreSQL, from one URL."""
 from __future__ import annotations
 
+import logging
 import os
 import time
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from . import sqlfunctions
 from .schema import metadata
+
+log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///adhoc-ws.sqlite"
 ENV_VAR = "ADHOC_WS_DB"
@@ -50,6 +53,30 @@ def init(engine: Engine) -> None:
         for table in metadata.sorted_tables:
             for index in table.indexes:
                 index.create(conn, checkfirst=True)
+    if engine.dialect.name == "postgresql":
+        _trigram_indexes(engine)
+
+
+TRIGRAM_INDEXES = {"adhoc_persoon_naam_trgm": ("lo3_pl_persoon", "geslachts_naam_fold"),
+                   "adhoc_persoon_voornamen_trgm": ("lo3_pl_persoon", "voor_naam_fold")}
+
+
+def _trigram_indexes(engine: Engine) -> None:
+    """Trigram indexes for names searched with no fixed start or end (``*oma*``), PostgreSQL only.
+
+    pg_trgm is a trusted extension (PostgreSQL 13+); where it cannot be created, such searches
+    still work, on a scan.
+    """
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            schema = conn.execute(text("SELECT extnamespace::regnamespace::text FROM pg_extension "
+                                       "WHERE extname = 'pg_trgm'")).scalar()
+            for name, (table, column) in TRIGRAM_INDEXES.items():
+                conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+                                  f"USING gin ({column} {schema}.gin_trgm_ops)"))
+    except DBAPIError as e:
+        log.warning("no trigram indexes (pg_trgm unavailable): %s", e.orig)
 
 
 def analyze(engine: Engine) -> None:
