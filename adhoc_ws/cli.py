@@ -72,7 +72,7 @@ def _load(engine, files: list[Path]) -> int:
                                show_pos=True) as bar:
             count = loader.load_checked(engine, pls, progress=bar.update)
     except loader.LoadError as e:
-        raise click.ClickException(f"nothing loaded: {e}")
+        raise click.ClickException(f"nothing loaded: {e}") from None
     click.echo(f"loaded {count} persoonslijsten from {len(files)} file(s)")
     return count
 

@@ -1,6 +1,4 @@
-"""The query layer: exact matching on any rubriek, on SQLite and PostgreSQL."""
-import copy
-
+"""The query layer: matching on any rubriek, actual and historic, on SQLite and PostgreSQL."""
 import pytest
 
 from adhoc_ws.catalogue import rubriek
