@@ -1,4 +1,5 @@
 """The query layer: matching on any rubriek, actual and historic, on SQLite and PostgreSQL."""
+
 import pytest
 
 from adhoc_ws.catalogue import rubriek
