@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
-from . import catalogue
+from . import catalogue, protocol
+from .accounts import Accounts, AfnemersFileError, load_afnemers
 from .answer import Antwoord
+from .afnemer import OPEN
 from .service import SEARCH_TIMEOUT, AdhocService
 from .storage import database, loader
 from .vraag import Vraag, Zoekparameter
@@ -23,7 +25,9 @@ def demo_fixtures() -> Path:
 
 
 def _engine(ctx):
-    return database.open_engine(ctx.obj["db"])
+    engine = database.open_engine(ctx.obj["db"])
+    ctx.call_on_close(engine.dispose)
+    return engine
 
 
 @click.group()
@@ -84,12 +88,49 @@ search_timeout = click.option(
 
 
 @main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def afnemers(ctx, file):
+    """Load afnemers, their autorisatie and accounts from an autorisatie file (all or nothing)."""
+    engine = _engine(ctx)
+    database.init(engine)
+    try:
+        count = load_afnemers(engine, file)
+    except AfnemersFileError as e:
+        raise click.ClickException(f"nothing loaded: {e}") from None
+    click.echo(f"loaded {count} afnemer(s) from {file}")
+
+
+@main.command(name="protocol")
+@click.option("--afnemer", type=int, help="Only this afnemersindicatie")
+@click.option("--since", type=click.DateTime(), help="From this moment (YYYY-MM-DD[ HH:MM:SS])")
+@click.option("--until", type=click.DateTime(), help="Before this moment")
+@click.option("--anummer", help="Only requests that delivered this A-nummer")
+@click.option("--resultaat", help="Only this result, e.g. A000, G033, X010")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.pass_context
+def protocol_command(ctx, afnemer, since, until, anummer, resultaat, limit):
+    """List the protocol of vragen and adresvragen, newest first."""
+    rows = protocol.entries(_engine(ctx), afnemer=afnemer, since=since, until=until,
+                            a_nummer=anummer, resultaat=resultaat, limit=limit)
+    for r in rows:
+        afnemer_code = "------" if r.afnemer_code is None else f"{r.afnemer_code:06d}"
+        click.echo(f"{r.tijdstip:%Y-%m-%d %H:%M:%S} {afnemer_code} {r.gebruikersnaam or '-'} "
+                   f"{r.operatie} {r.resultaat} {r.referentie} historie={r.historie} "
+                   f"masker={r.masker} parameters={r.parameters} a-nummers={r.a_nummers or '-'}")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--demo", is_flag=True, help="Create the tables and load the demo fixtures first.")
+@click.option("--demo", is_flag=True,
+              help="Create the tables and load the demo persoonslijsten and afnemers first.")
+@click.option("--open", "open_access", is_flag=True,
+              help="Serve everyone, unauthenticated, as one afnemer allowed everything "
+                   "(for a closed test network only).")
 @search_timeout
 @click.pass_context
-def serve(ctx, host, port, demo, search_timeout):
+def serve(ctx, host, port, demo, open_access, search_timeout):
     """Serve the Ad hoc webservice over HTTP."""
     from wsgiref.simple_server import WSGIServer, make_server
     from socketserver import ThreadingMixIn
@@ -100,12 +141,20 @@ def serve(ctx, host, port, demo, search_timeout):
     database.init(engine)
     if demo:
         _load(engine, _json_files([demo_fixtures()]))
+        load_afnemers(engine, demo_fixtures() / "afnemers" / "demo-afnemers.json")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    accounts = None if open_access else Accounts(engine)
+    if open_access:
+        logging.getLogger(__name__).warning(
+            "--open: every request is served without authentication, with every rubriek")
+    elif not accounts.has_afnemers():
+        logging.getLogger(__name__).warning(
+            "no afnemers loaded (adhoc-ws afnemers FILE): every request will be answered X010")
 
     class ThreadingServer(ThreadingMixIn, WSGIServer):
         daemon_threads = True
 
-    service = AdhocService(engine, search_timeout=search_timeout)
+    service = AdhocService(engine, accounts=accounts, search_timeout=search_timeout)
     httpd = make_server(host, port, WsgiApp(service), server_class=ThreadingServer)
     click.echo(f"serving on http://{host}:{port}/gba-v/online/lo3services/adhoc "
                f"(WSDL: ?wsdl), database {ctx.obj['db']}")
@@ -143,10 +192,11 @@ def _rubrieken(text: str, *, default: list[int]) -> list[int]:
                                            "(default: every actual rubriek)")
 @click.option("--historie", is_flag=True, help="Also search historic voorkomens")
 @click.option("--adresvraag", is_flag=True, help="Ask an adresvraag")
+@click.option("--afnemer", help="Ask with this afnemer's autorisatie (default: every rubriek)")
 @search_timeout
 @click.pass_context
 def vraag(ctx, anummer, bsn, geslachtsnaam, geboortedatum, postcode, params, masker, historie,
-          adresvraag, search_timeout):
+          adresvraag, afnemer, search_timeout):
     """Ask a question and print the answer, as the service would give it."""
     parameters = [Zoekparameter(r, v) for r, v in
                   ((10110, anummer), (10120, bsn), (10240, geslachtsnaam),
@@ -156,7 +206,13 @@ def vraag(ctx, anummer, bsn, geslachtsnaam, geboortedatum, postcode, params, mas
         parameters.append(Zoekparameter(int(rubriek), waarde))
     actual = [r.nummer for r in catalogue.RUBRIEKEN.values() if not r.historic]
     question = Vraag(int(adresvraag), int(historie), _rubrieken(masker, default=actual), parameters)
-    answer = AdhocService(_engine(ctx), search_timeout=search_timeout).vraag(question)
+    engine = _engine(ctx)
+    who = OPEN
+    if afnemer:
+        who = Accounts(engine).afnemer(afnemer)
+        if who is None:
+            raise click.ClickException(f"no current autorisatie for afnemer {afnemer}")
+    answer = AdhocService(engine, search_timeout=search_timeout).vraag(question, afnemer=who)
     click.echo(format_antwoord(answer))
     if answer.resultaat.letter not in "AG":
         sys.exit(1)

@@ -51,6 +51,15 @@ FOUTCODES = _table(
     ("X", 25, "Dubbel rubrieknummer in masker niet toegestaan: {rubriek}"),
     ("X", 26, "Onjuiste lengte voor rubriek: {rubriek}={waarde}"),
     ("Z", 37, "Geen persoonslijsten die aan de verstrekkingscondities voldoen"),
+    # changePassword: not in the guide. The codes are those the public clients treat as "not
+    # changed" (101, 110-114, brp-amsterdam-api); the texts say which rule was broken.
+    ("X", 101, "Geen nieuw wachtwoord opgegeven"),
+    ("X", 110, "Wachtwoord moet 10 tot 64 tekens lang zijn"),
+    ("X", 111, "Wachtwoord bevat een teken dat niet is toegestaan"),
+    ("X", 112, "Wachtwoord moet tekens bevatten uit minstens drie van: hoofdletters, kleine "
+               "letters, cijfers, overige tekens"),
+    ("X", 113, "Wachtwoord mag geen reeks van vier opeenvolgende tekens bevatten"),
+    ("X", 114, "Nieuw wachtwoord moet verschillen van het huidige"),
 )
 
 

@@ -1,22 +1,39 @@
 """The Ad hoc service itself, free of SOAP: a Vraag in, an Antwoord out.
 
+In order: log in (X010-X013, skipped for the open afnemer of ``serve --open``), X014 when
+the afnemer may not ask ad hoc, X015 for an adresvraag without that right, the checks of the
+Vraag (:mod:`adhoc_ws.vraag`), the search, the voorwaarderegel of the autorisatie, W213 for
+Mijn Overheid, the masker. Every vraag and adresvraag is recorded (:mod:`adhoc_ws.protocol`)
+before it is answered; if that fails, the answer is X001 and nothing is delivered.
+
 Every outcome is an Antwoord: a foutcode where the guide has one, X001 for anything
 unexpected (logged here, never shown to the caller).
+
+The voorwaarderegel leaves out the PLs it does not allow. When none is left the guide offers
+two codes for one situation; adhoc-ws answers R034 ("geen van de gevonden persoonslijsten
+voldoet aan de voorwaardenregel") for a vraag, where persons were identified, and Z037
+("geen persoonslijsten die aan de verstrekkingscondities voldoen") for an adresvraag, where
+persoonslijsten were found through an address.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from contextlib import contextmanager
 
 from sqlalchemy.engine import Engine
 
-from .answer import Antwoord, apply_masker, failure, success
+from . import protocol
+from .accounts import Accounts, Credentials
+from .afnemer import OPEN, Afnemer
+from .afscherming import afschermen, ex_partner_bsns
+from .answer import Antwoord, Resultaat, apply_masker, failure, new_referentie, success
 from .foutcodes import Fout
 from .query import adres
 from .query.search import find
 from .storage.database import SearchTimeout, deadline
-from .storage.reader import read_persoonslijsten
-from .vraag import OPEN, Autorisatie, Vraag, Zoekvraag, validate
+from .storage.reader import overleden, read_persoonslijsten
+from .vraag import Vraag, Zoekvraag, validate
 
 log = logging.getLogger(__name__)
 
@@ -26,47 +43,77 @@ SEARCH_TIMEOUT = 10.0
 
 
 class AdhocService:
-    """``search_timeout``: seconds a search may run before it is stopped with T031."""
+    """``accounts`` None serves everyone as the open afnemer; ``search_timeout`` is for T031."""
 
-    def __init__(self, engine: Engine, *, search_timeout: float | None = SEARCH_TIMEOUT):
+    def __init__(self, engine: Engine, *, accounts: Accounts | None = None,
+                 search_timeout: float | None = SEARCH_TIMEOUT, today=dt.date.today):
         self.engine = engine
+        self.accounts = accounts
         self.search_timeout = search_timeout
+        self.today = today
 
     def vraag(self, vraag: Vraag, *, adresvraag: bool = False,
-              autorisatie: Autorisatie = OPEN) -> Antwoord:
+              credentials: Credentials | None = None, afnemer: Afnemer | None = None) -> Antwoord:
+        """Answer ``vraag``, for whoever ``credentials`` identify (or ``afnemer``, for the CLI)."""
+        gebruikersnaam, delivered = None, []
         try:
-            zoekvraag = validate(vraag, adresvraag=adresvraag, autorisatie=autorisatie)
-            if zoekvraag.adresvraag:
-                return self._adresvraag(zoekvraag)
-            return self._persoonsvraag(zoekvraag)
+            if afnemer is None:
+                afnemer, gebruikersnaam = self._login(credentials)
+            answer, delivered = self._vraag(vraag, afnemer, adresvraag)
         except Fout as fout:
-            return failure(fout)
+            answer = failure(fout)
         except Exception:
             log.exception("vraag failed")
+            answer = failure(Fout("X001"))
+        operatie = "adresvraag" if adresvraag or vraag.indicatieAdresvraag == 1 else "vraag"
+        try:
+            protocol.record(self.engine, protocol.Entry(
+                afnemer_code=int(afnemer.afnemersindicatie) if afnemer else None,
+                gebruikersnaam=gebruikersnaam or (credentials.gebruikersnaam if credentials else None),
+                referentie=answer.resultaat.referentie, operatie=operatie,
+                historie=vraag.indicatieZoekenInHistorie == 1,
+                parameters=[(p.rubrieknummer, p.zoekwaarde) for p in vraag.parameters or []],
+                masker=vraag.masker, resultaat=_code(answer.resultaat), a_nummers=delivered))
+        except Exception:
+            log.exception("protocollering failed: nothing delivered")
             return failure(Fout("X001"))
+        return answer
 
-    def _persoonsvraag(self, zoekvraag: Zoekvraag) -> Antwoord:
+    def _login(self, credentials):
+        if self.accounts is None:
+            return OPEN, None
+        return self.accounts.login(credentials)
+
+    def _vraag(self, vraag: Vraag, afnemer: Afnemer, adresvraag: bool):
+        if not afnemer.adhoc:
+            raise Fout("X014")
+        if (adresvraag or vraag.indicatieAdresvraag == 1) and not afnemer.adresvraag:
+            raise Fout("X015")
+        zoekvraag = validate(vraag, adresvraag=adresvraag, afnemer=afnemer)
         with self.engine.connect() as conn:
             with self._deadline(conn):
-                pl_ids = self._persons(conn, zoekvraag)
-            return self._answer(conn, zoekvraag, pl_ids)
-
-    def _adresvraag(self, zoekvraag: Zoekvraag) -> Antwoord:
-        parameters = list(zoekvraag.parameters)
-        with self.engine.connect() as conn:
-            with self._deadline(conn):
-                if zoekvraag.adresidentificatie:
-                    found, matched = adres.addresses_of(conn, parameters, MAX_BEWONERS)
-                    if matched > MAX_BEWONERS:
-                        raise Fout("P036")
-                    addresses = [found] if found else []
+                if zoekvraag.adresvraag:
+                    pl_ids = self._bewoners(conn, zoekvraag)
                 else:
-                    addresses = adres.addresses_of_persons(conn, self._persons(conn, zoekvraag))
-                    parameters = []
-                pl_ids = adres.residents(conn, addresses, parameters, MAX_BEWONERS)
-            if len(pl_ids) > MAX_BEWONERS:
-                raise Fout("P036")
-            return self._answer(conn, zoekvraag, pl_ids)
+                    pl_ids = self._persons(conn, zoekvraag)
+            if not pl_ids:
+                raise Fout("G033")
+            pls = read_persoonslijsten(conn, pl_ids)
+            if afnemer.voorwaarderegel is not None:
+                today = self.today()
+                pl_ids = [i for i in pl_ids if afnemer.voorwaarderegel.allows(pls[i], today)]
+                if not pl_ids:
+                    raise Fout("Z037" if zoekvraag.adresvraag else "R034")
+            if afnemer.mijn_overheid:
+                pls = self._afschermen(conn, {i: pls[i] for i in pl_ids})
+        answer = success([apply_masker(pls[i], zoekvraag.masker) for i in pl_ids])
+        return answer, [pls[i]["01"][0][0].get("0110", "") for i in pl_ids]
+
+    def _afschermen(self, conn, pls: dict) -> dict:
+        exes = {bsn for pl in pls.values() for bsn in ex_partner_bsns(pl)}
+        dead = overleden(conn, exes)
+        today = self.today()
+        return {i: afschermen(pl, today, dead.__contains__) for i, pl in pls.items()}
 
     @contextmanager
     def _deadline(self, conn):
@@ -86,13 +133,34 @@ class AdhocService:
             raise Fout("P032")
         return pl_ids
 
-    @staticmethod
-    def _answer(conn, zoekvraag: Zoekvraag, pl_ids: list[int]) -> Antwoord:
-        if not pl_ids:
-            raise Fout("G033")
-        pls = read_persoonslijsten(conn, pl_ids)
-        return success([apply_masker(pls[pl_id], zoekvraag.masker) for pl_id in pl_ids])
+    def _bewoners(self, conn, zoekvraag: Zoekvraag) -> list[int]:
+        parameters = list(zoekvraag.parameters)
+        if zoekvraag.adresidentificatie:
+            found, matched = adres.addresses_of(conn, parameters, MAX_BEWONERS)
+            if matched > MAX_BEWONERS:
+                raise Fout("P036")
+            addresses = [found] if found else []
+        else:
+            addresses = adres.addresses_of_persons(conn, self._persons(conn, zoekvraag))
+            parameters = []
+        pl_ids = adres.residents(conn, addresses, parameters, MAX_BEWONERS)
+        if len(pl_ids) > MAX_BEWONERS:
+            raise Fout("P036")
+        return pl_ids
 
-    def change_password(self, nieuw_wachtwoord: str | None) -> Antwoord:
-        """Until afnemer accounts exist, no account can change its password."""
-        return failure(Fout("X011"))
+    def change_password(self, credentials: Credentials | None, nieuw: str | None) -> Resultaat:
+        """changePassword: A000 when changed, else the foutcode (X010-X011, X101, X110-X114)."""
+        try:
+            if self.accounts is None:
+                raise Fout("X011")  # the open afnemer has no account
+            self.accounts.change_password(credentials, nieuw)
+            return Resultaat(0, "A", "Wachtwoord gewijzigd.", new_referentie())
+        except Fout as fout:
+            return failure(fout).resultaat
+        except Exception:
+            log.exception("changePassword failed")
+            return failure(Fout("X001")).resultaat
+
+
+def _code(resultaat: Resultaat) -> str:
+    return f"{resultaat.letter}{resultaat.code:03d}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import catalogue
+from .afnemer import OPEN, Afnemer
 from .catalogue import Rubriek
 from .foutcodes import Fout
 from .charset import t61_position
@@ -54,21 +55,7 @@ class Zoekvraag:
     adresidentificatie: bool = False
 
 
-class Autorisatie:
-    """What an afnemer may ask and search. The built-in open afnemer may do everything."""
-
-    def may_ask(self, rubriek: Rubriek) -> bool:
-        return True
-
-    def may_search(self, rubriek: Rubriek) -> bool:
-        return True
-
-
-OPEN = Autorisatie()
-
-
-def validate(vraag: Vraag, *, adresvraag: bool = False,
-             autorisatie: Autorisatie = OPEN) -> Zoekvraag:
+def validate(vraag: Vraag, *, adresvraag: bool = False, afnemer: Afnemer = OPEN) -> Zoekvraag:
     """The Zoekvraag of ``vraag``, or :class:`Fout` with the first foutcode that applies."""
     for tag in ("indicatieAdresvraag", "indicatieZoekenInHistorie"):
         if getattr(vraag, tag) not in (None, 0, 1):
@@ -85,7 +72,7 @@ def validate(vraag: Vraag, *, adresvraag: bool = False,
     rubrieken = []
     for p in parameters:
         rubriek = catalogue.rubriek(p.rubrieknummer)
-        if rubriek is None or rubriek.historic or not autorisatie.may_search(rubriek):
+        if rubriek is None or rubriek.historic or not afnemer.may_search(rubriek):
             raise Fout("X018", rubriek=p.rubrieknummer)
         rubrieken.append(rubriek)
 
@@ -99,7 +86,7 @@ def validate(vraag: Vraag, *, adresvraag: bool = False,
 
     for nummer in vraag.masker:
         rubriek = catalogue.rubriek(nummer)
-        if rubriek is None or not autorisatie.may_ask(rubriek):
+        if rubriek is None or not afnemer.may_ask(rubriek):
             raise Fout("X017", rubriek=nummer)
     return Zoekvraag(adresvraag=adresvraag, historie=vraag.indicatieZoekenInHistorie == 1,
                      masker=frozenset(vraag.masker), parameters=tuple(zip(rubrieken, zoekwaarden)),

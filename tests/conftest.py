@@ -15,6 +15,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from adhoc_ws.service import AdhocService
 from adhoc_ws.soap.server import WsgiApp
@@ -40,26 +41,30 @@ class Backend:
         self.cleanups = []
 
     def new_engine(self):
+        """A new database; it is removed when the backend closes (or by :meth:`remove`)."""
+        engine, cleanup = self._create()
+        self.cleanups.append(cleanup)
+        return engine
+
+    def _create(self):
         if self.name == "sqlite":
             path = self.tmp.mktemp("db") / "adhoc.sqlite"
             engine = database.open_engine(f"sqlite:///{path}")
-        else:
-            schema = f"adhoc_test_{uuid.uuid4().hex[:12]}"
-            admin = create_engine(PG_URL)
-            with admin.begin() as conn:
-                conn.execute(text(f"CREATE SCHEMA {schema}"))
-            separator = "&" if "?" in PG_URL else "?"
-            engine = database.open_engine(f"{PG_URL}{separator}options=-csearch_path%3D{schema}")
-
-            def drop():
-                engine.dispose()
-                with admin.begin() as conn:
-                    conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-                admin.dispose()
-            self.cleanups.append(drop)
+            database.init(engine)
+            return engine, engine.dispose
+        schema = f"adhoc_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(PG_URL, poolclass=NullPool)
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        separator = "&" if "?" in PG_URL else "?"
+        engine = database.open_engine(f"{PG_URL}{separator}options=-csearch_path%3D{schema}")
         database.init(engine)
-        self.cleanups.append(engine.dispose)
-        return engine
+
+        def drop():
+            engine.dispose()
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        return engine, drop
 
     def close(self):
         for cleanup in reversed(self.cleanups):
@@ -75,8 +80,10 @@ def backend(request, tmp_path_factory):
 
 @pytest.fixture
 def engine(backend):
-    """A fresh, empty database (tables created) on each backend."""
-    return backend.new_engine()
+    """A fresh, empty database (tables created) on each backend, removed after the test."""
+    engine, cleanup = backend._create()
+    yield engine
+    cleanup()
 
 
 @pytest.fixture(scope="session")

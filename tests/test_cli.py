@@ -8,6 +8,7 @@ import time
 
 import requests
 import zeep
+import zeep.transports
 from click.testing import CliRunner
 
 from adhoc_ws.cli import main
@@ -80,15 +81,36 @@ def test_serve_demo_answers_a_legacy_client(tmp_path):
                 break
             except requests.ConnectionError:
                 time.sleep(0.2)
-        client = zeep.Client(str(ROOT / "wsdl" / "LrdPlus1_1.wsdl"))
-        service = client.create_service(
-            "{http://www.bprbzk.nl/GBA/LRDPlus/version1.1}LrdPlusSoapBinding", url)
-        answer = service.vraag(client.get_type("{http://www.bprbzk.nl/GBA/LRDPlus/version1.1}Vraag")(
-            masker={"item": [10210]}, parameters={"item": [{"rubrieknummer": 10120,
-                                                              "zoekwaarde": "999993653"}]}))
-        assert answer.resultaat.omschrijving == "Aantal: 1."
+        for auth, expected in ((("demo", "Demo-Wachtwoord-2026"), "Aantal: 1."),
+                               (None, "Ongeldige combinatie gebruikersnaam/wachtwoord.")):
+            session = requests.Session()
+            session.auth = auth
+            client = zeep.Client(str(ROOT / "wsdl" / "LrdPlus1_1.wsdl"),
+                                 transport=zeep.transports.Transport(session=session))
+            service = client.create_service(
+                "{http://www.bprbzk.nl/GBA/LRDPlus/version1.1}LrdPlusSoapBinding", url)
+            answer = service.vraag(client.get_type("{http://www.bprbzk.nl/GBA/LRDPlus/version1.1}Vraag")(
+                masker={"item": [10210]}, parameters={"item": [{"rubrieknummer": 10120,
+                                                                  "zoekwaarde": "999993653"}]}))
+            assert answer.resultaat.omschrijving == expected
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0].decode()
     assert f"loaded {sum(len(json.loads(p.read_text())['persoonslijsten']) for p in FIXTURES.glob('*.json'))}" \
         in output
+
+
+def test_afnemers_and_protocol(engine, tmp_path):
+    db = url_of(engine)
+    code, output = run("--db", db, "afnemers", FIXTURES / "afnemers" / "demo-afnemers.json")
+    assert code == 0 and "loaded 3 afnemer(s)" in output
+    run("--db", db, "load", FIXTURES / "demo-janssen.json")
+    code, output = run("--db", db, "vraag", "--afnemer", "999003", "--bsn", "999993653",
+                       "--masker", "10120,10330")
+    assert code == 1 and output.startswith("X017 Geen autorisatie voor rubriek: 010330.")
+    code, output = run("--db", db, "protocol", "--afnemer", "999003")
+    assert code == 0 and " 999003 - vraag X017 " in output
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"afnemers": [{"afnemersindicatie": "1"}]}')
+    code, output = run("--db", db, "afnemers", bad)
+    assert code == 1 and "nothing loaded" in output and "naam" in output

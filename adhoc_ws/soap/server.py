@@ -7,6 +7,11 @@
   dispatches the body to :class:`adhoc_ws.soap.service.LrdPlusService` and deserialises the
   request; the answer is written by :mod:`adhoc_ws.soap.answer_xml`.
 
+Credentials come as production receives them: HTTP Basic (``Authorization``), the same in
+``X-Brp-Credentials`` (behind Logius' central access point), or a WS-Security UsernameToken
+with a PasswordText in the SOAP header; that order of preference is the reverse: the SOAP
+header first. A PasswordDigest cannot be checked against a stored hash and counts as wrong.
+
 What a legacy client may send is accepted: no SOAPAction, ``""`` or any other; Content-Type
 ``text/xml`` or ``application/xml``; unknown SOAP headers; ints with leading zeros; nil or
 absent indicaties, masker and parameters. A value that is not of its XSD type (``abc`` for
@@ -15,6 +20,8 @@ input error. A SOAP Fault is only for a request that is not a SOAP call of this 
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from dataclasses import dataclass
 
@@ -25,7 +32,7 @@ from spyne.server import ServerBase
 from ..answer import failure
 from ..foutcodes import Fout
 from ..service import AdhocService
-from ..vraag import OPEN, Autorisatie
+from ..accounts import Credentials
 from . import answer_xml
 from .models import LRDPLUS
 from .service import application
@@ -54,7 +61,38 @@ class RequestContext:
     """What a service method needs besides its input (spyne's ``ctx.udc``)."""
 
     service: AdhocService
-    autorisatie: Autorisatie
+    credentials: Credentials | None
+
+
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+PASSWORD_TEXT = ("http://docs.oasis-open.org/wss/2004/01/"
+                 "oasis-200401-wss-username-token-profile-1.0#PasswordText")
+
+
+def http_credentials(environ) -> Credentials | None:
+    """HTTP Basic credentials from X-Brp-Credentials or Authorization, if any."""
+    for header in ("HTTP_X_BRP_CREDENTIALS", "HTTP_AUTHORIZATION"):
+        scheme, _, token = environ.get(header, "").partition(" ")
+        if scheme.lower() != "basic":
+            continue
+        try:
+            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return Credentials("", "")  # present but unreadable: wrong credentials, X010
+        gebruikersnaam, _, wachtwoord = decoded.partition(":")
+        return Credentials(gebruikersnaam, wachtwoord)
+    return None
+
+
+def wsse_credentials(envelope: etree._Element) -> Credentials | None:
+    """The UsernameToken of a WS-Security header, if any (only PasswordText can be checked)."""
+    token = envelope.find(f"{{{SOAP11_ENV}}}Header/{{{WSSE}}}Security/{{{WSSE}}}UsernameToken")
+    if token is None:
+        return None
+    password = token.find(f"{{{WSSE}}}Password")
+    if password is None or password.get("Type", PASSWORD_TEXT) != PASSWORD_TEXT:
+        return Credentials(token.findtext(f"{{{WSSE}}}Username") or "", "")
+    return Credentials(token.findtext(f"{{{WSSE}}}Username") or "", password.text or "")
 
 
 def first_invalid(element: etree._Element, cls) -> str | None:
@@ -94,12 +132,12 @@ class AdhocServer(ServerBase):
         super().__init__(application)
         self.service = service
 
-    def handle(self, body: bytes, autorisatie: Autorisatie = OPEN) -> bytes:
+    def handle(self, body: bytes, credentials: Credentials | None = None) -> bytes:
         """The response document for one request body; raises SoapFault for non-SOAP input."""
         envelope = parse_envelope(body)
         ctx = MethodContext(self, MethodContext.SERVER)
         ctx.in_document = (envelope, {})
-        ctx.udc = RequestContext(self.service, autorisatie)
+        ctx.udc = RequestContext(self.service, wsse_credentials(envelope) or credentials)
         self.app.in_protocol.decompose_incoming_envelope(ctx, self.app.in_protocol.REQUEST)
         request = ctx.in_body_doc
         operation = etree.QName(request).localname
@@ -132,6 +170,8 @@ class AdhocServer(ServerBase):
 
 
 def parse_envelope(body: bytes) -> etree._Element:
+    if b"<!DOCTYPE" in body:  # refused before parsing: no entity is ever declared, let alone expanded
+        raise SoapFault("Client", "A document type declaration (DTD) is not allowed")
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as e:
@@ -165,7 +205,7 @@ class WsgiApp:
             return [b"POST a SOAP 1.1 request, or GET ?wsdl\n"]
         try:
             body = self._read_body(environ)
-            document = self.server.handle(body)
+            document = self.server.handle(body, http_credentials(environ))
             status = "200 OK"
         except SoapFault as f:
             document, status = answer_xml.fault(f.faultcode, f.faultstring), f.status

@@ -2,7 +2,7 @@
 
 The methods return the domain answer (:class:`adhoc_ws.answer.Antwoord`); the server writes
 it through the fast serialiser in :mod:`adhoc_ws.soap.answer_xml`. ``ctx.udc`` carries the
-:class:`adhoc_ws.service.AdhocService` and the calling afnemer's autorisatie.
+:class:`adhoc_ws.service.AdhocService` and the caller's credentials.
 """
 from __future__ import annotations
 
@@ -33,16 +33,16 @@ def to_domain(in0) -> domain.Vraag:
 class LrdPlusService(ServiceBase):
     @rpc(_one(Vraag), _returns=_one(Antwoord), _out_variable_name="vraagReturn")
     def vraag(ctx, in0):
-        return ctx.udc.service.vraag(to_domain(in0), autorisatie=ctx.udc.autorisatie)
+        return ctx.udc.service.vraag(to_domain(in0), credentials=ctx.udc.credentials)
 
     @rpc(_one(Vraag), _returns=_one(Antwoord), _out_variable_name="adresvraagReturn")
     def adresvraag(ctx, in0):
         return ctx.udc.service.vraag(to_domain(in0), adresvraag=True,
-                                     autorisatie=ctx.udc.autorisatie)
+                                     credentials=ctx.udc.credentials)
 
     @rpc(_one(Unicode), _returns=_one(Resultaat), _out_variable_name="changePasswordReturn")
     def changePassword(ctx, in0):
-        return ctx.udc.service.change_password(in0).resultaat
+        return ctx.udc.service.change_password(ctx.udc.credentials, in0)
 
 
 application = Application([LrdPlusService], tns=LRDPLUS, name="LrdPlus",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .mapping import STORAGE, CategoryStorage, Persoonslijst
-from .schema import lo3_adres
+from .schema import lo3_adres, lo3_pl, lo3_pl_persoon
 
 
 def _storages_by_table() -> dict[str, list[CategoryStorage]]:
@@ -71,3 +71,15 @@ def _assemble(categories: dict) -> Persoonslijst:
         if stapels:
             pl[code] = stapels
     return pl
+
+
+def overleden(conn: Connection, bsns) -> set[str]:
+    """Which of these BSNs belong to a persoonslijst opgeschort because of death (07.67.20 O)."""
+    bsns = [int(b) for b in bsns if b.isdigit()]
+    if not bsns:
+        return set()
+    p = lo3_pl_persoon.c
+    rows = conn.execute(select(p.burger_service_nr).join(lo3_pl, lo3_pl.c.pl_id == p.pl_id).where(
+        p.persoon_type == "P", p.stapel_nr == 0, p.volg_nr == 0, p.burger_service_nr.in_(bsns),
+        lo3_pl.c.bijhouding_opschort_reden == "O"))
+    return {f"{bsn:09d}" for bsn, in rows}

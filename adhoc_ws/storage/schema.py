@@ -277,3 +277,85 @@ _pattern_index("adhoc_adres_openbare_ruimte", lo3_adres, "open_ruimte_naam_fold"
 _pattern_index("adhoc_adres_woonplaats", lo3_adres, "woon_plaats_naam_fold")
 Index("adhoc_adres_verblijfplaats", lo3_adres.c.verblijf_plaats_ident_code)
 Index("adhoc_adres_nummeraanduiding", lo3_adres.c.nummer_aand_ident_code)
+
+# Afnemers: the autorisatietabel (Tabel 35) as GBA-V keeps it, and the ad hoc voorwaarderegel
+# (35.95.61) in lo3_voorwaarde_regel_aut with voorwaarde_type '6'.
+lo3_autorisatie = Table(
+    "lo3_autorisatie", metadata,
+    Column("autorisatie_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("afnemer_code", Integer, nullable=False),
+    Column("geheimhouding_ind", SmallInteger, nullable=False),
+    Column("verstrekkings_beperking", SmallInteger, nullable=False),
+    Column("afnemer_naam", String(80)),
+    Column("straat_naam", String(24)),
+    Column("huis_nr", Integer),
+    Column("huis_letter", CHAR(1)),
+    Column("huis_nr_toevoeging", String(4)),
+    Column("postcode", String(6)),
+    Column("gemeente_code", SmallInteger),
+    Column("conditionele_verstrekking", SmallInteger),
+    Column("spontaan_medium", CHAR(1)),
+    Column("selectie_soort", SmallInteger),
+    Column("bericht_aand", SmallInteger),
+    Column("eerste_selectie_datum", Integer),
+    Column("selectie_periode", SmallInteger),
+    Column("selectie_medium", CHAR(1)),
+    Column("pl_plaatsings_bevoegdheid", SmallInteger),
+    Column("adres_vraag_bevoegdheid", SmallInteger),
+    Column("ad_hoc_medium", CHAR(1)),
+    Column("adres_medium", CHAR(1)),
+    Column("tabel_regel_start_datum", Integer),
+    Column("tabel_regel_eind_datum", Integer),
+    Column("sleutel_rubrieken", Text),
+    Column("spontaan_rubrieken", Text),
+    Column("selectie_rubrieken", Text),
+    Column("ad_hoc_rubrieken", Text),
+    Column("adres_rubrieken", Text),
+    Column("afnemers_verstrekkingen", Text),
+    Column("bijzondere_betrekking_kind_verstrekken", SmallInteger, server_default="0"),
+    Column("creatie_dt", DateTime, nullable=False, server_default=func.now()),
+    # ours: the rubrieken the afnemer may search on (the file keeps them apart from 35.95.60),
+    # and whether W213 applies (Mijn Overheid)
+    Column("ad_hoc_zoek_rubrieken", Text),
+    Column("mijn_overheid", SmallInteger, nullable=False, server_default="0"),
+)
+Index("lo3_autorisatie_idx_1", lo3_autorisatie.c.afnemer_code, lo3_autorisatie.c.tabel_regel_start_datum,
+      unique=True)
+
+lo3_voorwaarde_regel_aut = Table(
+    "lo3_voorwaarde_regel_aut", metadata,
+    Column("voorwaarde_type", CHAR(1), primary_key=True),
+    Column("voorwaarde_regel", String(4096), nullable=False),
+    Column("autorisatie_id", BigInteger, primary_key=True),
+    Column("creatie_dt", DateTime, nullable=False, server_default=func.now()),
+)
+
+# ours: the accounts afnemers log in with; passwords as argon2 hashes only
+adhoc_gebruiker = Table(
+    "adhoc_gebruiker", metadata,
+    Column("gebruikersnaam", String(100), primary_key=True),
+    Column("afnemer_code", Integer, nullable=False),
+    Column("wachtwoord_hash", Text, nullable=False),
+    Column("wachtwoord_geldig_tot", Integer, nullable=False),
+    Column("actief", SmallInteger, nullable=False, server_default="1"),
+    Column("mislukte_pogingen", Integer, nullable=False, server_default="0"),
+    Column("geblokkeerd_tot", DateTime),
+)
+
+# ours: protocollering, one row per vraag or adresvraag, whatever its outcome
+adhoc_protocol = Table(
+    "adhoc_protocol", metadata,
+    Column("protocol_id", Integer, primary_key=True, autoincrement=True),
+    Column("tijdstip", DateTime, nullable=False),
+    Column("afnemer_code", Integer),
+    Column("gebruikersnaam", String(100)),
+    Column("referentie", String(36), nullable=False),
+    Column("operatie", String(20), nullable=False),
+    Column("historie", SmallInteger, nullable=False),
+    Column("parameters", Text),
+    Column("masker", Text),
+    Column("resultaat", String(4), nullable=False),
+    Column("a_nummers", Text),
+)
+Index("adhoc_protocol_tijdstip", adhoc_protocol.c.tijdstip)
+Index("adhoc_protocol_afnemer", adhoc_protocol.c.afnemer_code, adhoc_protocol.c.tijdstip)

@@ -1,0 +1,338 @@
+"""Afnemers and their accounts: the autorisatie file, logging in, changing a password.
+
+The autorisatie file (brief §5) is loaded with ``adhoc-ws afnemers FILE``: checked as a whole,
+then written in one transaction (an afnemer in the file replaces its earlier autorisatie and
+accounts; afnemers not in the file stay). Autorisaties go into the GBA-V tables
+``lo3_autorisatie`` and ``lo3_voorwaarde_regel_aut``; accounts into ``adhoc_gebruiker`` with
+the password as an argon2id hash only.
+
+Logging in, in this order: X010 wrong credentials (the same answer for an unknown name, a
+wrong password and a locked account), X011 account not activated, X012 password expired
+(not for changePassword), X013 no current autorisatie.
+
+Repeated failures: after 5 wrong passwords in a row an account is locked for 1 minute, and
+every further failure doubles that, up to an hour; while locked every login is X010, the
+password is not even checked, and the attempts do not extend the lock. A good login resets
+the count. A verified password is remembered for 5 minutes as an HMAC under a key that lives
+only in this process, so that not every request pays for argon2.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+
+from . import catalogue
+from .afnemer import Afnemer
+from .foutcodes import Fout
+from .storage.schema import adhoc_gebruiker, lo3_autorisatie, lo3_voorwaarde_regel_aut
+from .voorwaarderegel import Voorwaarderegel, VoorwaarderegelError
+
+AD_HOC_VOORWAARDE = "6"  # voorwaarde_type of 35.95.61, voorwaarderegel ad hoc
+LOCK_AFTER = 5
+LOCK_FIRST = 60
+LOCK_MAX = 3600
+REMEMBER = 300
+PASSWORD_VALID_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Credentials:
+    gebruikersnaam: str
+    wachtwoord: str
+
+
+class AfnemersFileError(ValueError):
+    """An autorisatie file that cannot be loaded; the message names where and why."""
+
+
+def password_problem(new: str | None, current: str | None = None) -> str | None:
+    """The foutcode of the first password rule ``new`` breaks, or None."""
+    if not new:
+        return "X101"
+    if not 10 <= len(new) <= 64:
+        return "X110"
+    if any(not 32 <= ord(c) <= 126 for c in new):
+        return "X111"
+    classes = [any(c.isupper() for c in new), any(c.islower() for c in new),
+               any(c.isdigit() for c in new), any(not c.isalnum() for c in new)]
+    if sum(classes) < 3:
+        return "X112"
+    for i in range(len(new) - 3):
+        steps = {ord(new[j + 1]) - ord(new[j]) for j in range(i, i + 3)}
+        if steps in ({1}, {-1}):
+            return "X113"
+    if current is not None and new == current:
+        return "X114"
+    return None
+
+
+def _day(value: dt.date) -> int:
+    return int(value.strftime("%Y%m%d"))
+
+
+class Accounts:
+    """Logging in and changing passwords against the accounts in the database."""
+
+    def __init__(self, engine: Engine, *, clock=time.time, today=dt.date.today):
+        self.engine = engine
+        self.clock, self.today = clock, today
+        self.hasher = PasswordHasher()
+        self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
+        self._key = secrets.token_bytes(32)
+        self._verified: dict[str, tuple[bytes, float]] = {}
+        self._lock = threading.Lock()
+
+    def has_afnemers(self) -> bool:
+        with self.engine.connect() as conn:
+            return bool(conn.execute(select(func.count()).select_from(adhoc_gebruiker)).scalar())
+
+    def login(self, credentials: Credentials | None, *, changing_password: bool = False):
+        """(the afnemer, the gebruikersnaam) of valid credentials, or Fout X010-X013."""
+        if credentials is None or not credentials.gebruikersnaam or not credentials.wachtwoord:
+            raise Fout("X010")
+        with self.engine.connect() as conn:
+            user = conn.execute(select(adhoc_gebruiker).where(
+                adhoc_gebruiker.c.gebruikersnaam == credentials.gebruikersnaam)).one_or_none()
+        if user is None:
+            self._verify(self._dummy_hash, credentials.wachtwoord)  # the same time as a real one
+            raise Fout("X010")
+        now = self.clock()
+        if user.geblokkeerd_tot is not None and user.geblokkeerd_tot.timestamp() > now:
+            raise Fout("X010")
+        if not self._password_ok(user, credentials.wachtwoord, now):
+            raise Fout("X010")
+        if not user.actief:
+            raise Fout("X011")
+        if not changing_password and user.wachtwoord_geldig_tot < _day(self.today()):
+            raise Fout("X012")
+        afnemer = self.afnemer(f"{user.afnemer_code:06d}")
+        if afnemer is None and not changing_password:
+            raise Fout("X013")
+        return afnemer, user.gebruikersnaam
+
+    def _digest(self, password: str) -> bytes:
+        return hmac.new(self._key, password.encode(), hashlib.sha256).digest()
+
+    def _verify(self, hashed: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(hashed, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def _password_ok(self, user, password: str, now: float) -> bool:
+        with self._lock:
+            remembered = self._verified.get(user.gebruikersnaam)
+        if remembered and remembered[1] > now and hmac.compare_digest(remembered[0], self._digest(password)):
+            return True
+        ok = self._verify(user.wachtwoord_hash, password)
+        with self.engine.begin() as conn:
+            where = adhoc_gebruiker.c.gebruikersnaam == user.gebruikersnaam
+            if ok:
+                if user.mislukte_pogingen:
+                    conn.execute(update(adhoc_gebruiker).where(where).values(
+                        mislukte_pogingen=0, geblokkeerd_tot=None))
+            else:
+                failures = user.mislukte_pogingen + 1
+                locked = None
+                if failures >= LOCK_AFTER:
+                    seconds = min(LOCK_FIRST * 2 ** (failures - LOCK_AFTER), LOCK_MAX)
+                    locked = dt.datetime.fromtimestamp(now + seconds)
+                conn.execute(update(adhoc_gebruiker).where(where).values(
+                    mislukte_pogingen=failures, geblokkeerd_tot=locked))
+        if ok:
+            with self._lock:
+                self._verified[user.gebruikersnaam] = (self._digest(password), now + REMEMBER)
+        return ok
+
+    def change_password(self, credentials: Credentials | None, nieuw: str | None) -> None:
+        """Change the caller's password (Fout with the reason when it cannot)."""
+        _, gebruikersnaam = self.login(credentials, changing_password=True)
+        problem = password_problem(nieuw, credentials.wachtwoord)
+        if problem:
+            raise Fout(problem)
+        valid_until = _day(self.today() + dt.timedelta(days=PASSWORD_VALID_DAYS))
+        with self.engine.begin() as conn:
+            conn.execute(update(adhoc_gebruiker)
+                         .where(adhoc_gebruiker.c.gebruikersnaam == gebruikersnaam)
+                         .values(wachtwoord_hash=self.hasher.hash(nieuw),
+                                 wachtwoord_geldig_tot=valid_until))
+        with self._lock:
+            self._verified.pop(gebruikersnaam, None)
+
+    def afnemer(self, afnemersindicatie: str) -> Afnemer | None:
+        """The afnemer with its autorisatie that applies today, or None."""
+        a, v = lo3_autorisatie.c, lo3_voorwaarde_regel_aut.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(lo3_autorisatie, v.voorwaarde_regel).outerjoin(
+                lo3_voorwaarde_regel_aut, (v.autorisatie_id == a.autorisatie_id)
+                & (v.voorwaarde_type == AD_HOC_VOORWAARDE))
+                .where(a.afnemer_code == int(afnemersindicatie))).all()
+        today = self.today()
+        for row in rows:
+            afnemer = _afnemer(row)
+            if afnemer.is_current(today):
+                return afnemer
+        return None
+
+
+def _rubrieken(text: str | None) -> frozenset[int]:
+    return frozenset(int(r) for r in (text or "").split())
+
+
+def _afnemer(row) -> Afnemer:
+    return Afnemer(
+        afnemersindicatie=f"{row.afnemer_code:06d}", naam=row.afnemer_naam or "",
+        adhoc=row.ad_hoc_medium is not None, adresvraag=bool(row.adres_vraag_bevoegdheid),
+        zoekrubrieken=_rubrieken(row.ad_hoc_zoek_rubrieken), rubrieken=_rubrieken(row.ad_hoc_rubrieken),
+        voorwaarderegel=Voorwaarderegel.parse(row.voorwaarde_regel) if row.voorwaarde_regel else None,
+        mijn_overheid=bool(row.mijn_overheid), datum_ingang=row.tabel_regel_start_datum,
+        datum_einde=row.tabel_regel_eind_datum)
+
+
+# -- the autorisatie file ------------------------------------------------------------------
+
+def read_afnemers_file(path: str | Path) -> list[dict]:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise AfnemersFileError(f"{path}: cannot read: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise AfnemersFileError(f"{path}: line {e.lineno} column {e.colno}: {e.msg}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("afnemers"), list):
+        raise AfnemersFileError(f'{path}: expected an object {{"afnemers": [...]}}')
+    seen_codes, seen_users = set(), set()
+    for i, afnemer in enumerate(data["afnemers"]):
+        where = f"{path}: afnemers[{i}]"
+        _check_afnemer(afnemer, where)
+        code = int(afnemer["afnemersindicatie"])
+        if code in seen_codes:
+            raise AfnemersFileError(f"{where}: afnemersindicatie {code:06d} appears twice")
+        seen_codes.add(code)
+        for j, gebruiker in enumerate(afnemer["gebruikers"]):
+            if gebruiker["gebruikersnaam"] in seen_users:
+                raise AfnemersFileError(f"{where}.gebruikers[{j}]: gebruikersnaam "
+                                        f"{gebruiker['gebruikersnaam']!r} appears twice")
+            seen_users.add(gebruiker["gebruikersnaam"])
+    return data["afnemers"]
+
+
+def _check_afnemer(afnemer, where: str) -> None:
+    if not isinstance(afnemer, dict):
+        raise AfnemersFileError(f"{where}: expected an object")
+    known = {"afnemersindicatie", "naam", "gebruikers", "adhoc", "adresvraag", "zoekrubrieken",
+             "rubrieken", "voorwaarderegel", "mijn_overheid", "datum_ingang", "datum_einde"}
+    for key in afnemer:
+        if key not in known:
+            raise AfnemersFileError(f"{where}: unknown key {key!r}")
+    code = afnemer.get("afnemersindicatie")
+    if not (isinstance(code, str) and code.isdigit() and 1 <= len(code) <= 6):
+        raise AfnemersFileError(f"{where}.afnemersindicatie: expected up to 6 digits, found {code!r}")
+    if not isinstance(afnemer.get("naam"), str) or not 1 <= len(afnemer["naam"]) <= 80:
+        raise AfnemersFileError(f"{where}.naam: expected a name of 1 to 80 characters")
+    for flag in ("adhoc", "adresvraag", "mijn_overheid"):
+        if not isinstance(afnemer.get(flag, False), bool):
+            raise AfnemersFileError(f"{where}.{flag}: expected true or false")
+    for key in ("zoekrubrieken", "rubrieken"):
+        rubrieken = afnemer.get(key, [])
+        if not isinstance(rubrieken, list):
+            raise AfnemersFileError(f"{where}.{key}: expected a list of rubrieknummers")
+        for k, nummer in enumerate(rubrieken):
+            rubriek = catalogue.rubriek(nummer) if isinstance(nummer, int) else None
+            if rubriek is None or key == "zoekrubrieken" and rubriek.historic:
+                raise AfnemersFileError(f"{where}.{key}[{k}]: {nummer!r} is not a "
+                                        f"{'zoekrubriek' if key == 'zoekrubrieken' else 'rubriek'}")
+    regel = afnemer.get("voorwaarderegel") or ""
+    if not isinstance(regel, str):
+        raise AfnemersFileError(f"{where}.voorwaarderegel: expected a text")
+    if regel.strip():
+        try:
+            Voorwaarderegel.parse(regel)
+        except VoorwaarderegelError as e:
+            raise AfnemersFileError(f"{where}.voorwaarderegel: {e}") from None
+    for key in ("datum_ingang", "datum_einde"):
+        if key in afnemer:
+            _check_date(afnemer[key], f"{where}.{key}")
+    gebruikers = afnemer.get("gebruikers")
+    if not isinstance(gebruikers, list):
+        raise AfnemersFileError(f"{where}.gebruikers: expected a list of accounts")
+    for j, gebruiker in enumerate(gebruikers):
+        _check_gebruiker(gebruiker, f"{where}.gebruikers[{j}]")
+
+
+def _check_gebruiker(gebruiker, where: str) -> None:
+    if not isinstance(gebruiker, dict):
+        raise AfnemersFileError(f"{where}: expected an object")
+    for key in gebruiker:
+        if key not in ("gebruikersnaam", "wachtwoord", "wachtwoord_geldig_tot", "actief"):
+            raise AfnemersFileError(f"{where}: unknown key {key!r}")
+    naam = gebruiker.get("gebruikersnaam")
+    if not isinstance(naam, str) or not 1 <= len(naam) <= 100 or not naam.isprintable():
+        raise AfnemersFileError(f"{where}.gebruikersnaam: expected a name of 1 to 100 characters")
+    problem = password_problem(gebruiker.get("wachtwoord") if isinstance(
+        gebruiker.get("wachtwoord"), str) else None)
+    if problem:
+        rule = Fout(problem).omschrijving
+        raise AfnemersFileError(f"{where}.wachtwoord: {rule}")  # the rule, never the password
+    _check_date(gebruiker.get("wachtwoord_geldig_tot"), f"{where}.wachtwoord_geldig_tot")
+    if not isinstance(gebruiker.get("actief", True), bool):
+        raise AfnemersFileError(f"{where}.actief: expected true or false")
+
+
+def _check_date(value, where: str) -> None:
+    try:
+        dt.datetime.strptime(value, "%Y%m%d")
+    except (TypeError, ValueError):
+        raise AfnemersFileError(f"{where}: expected a date YYYYMMDD, found {value!r}") from None
+
+
+def load_afnemers(engine: Engine, path: str | Path) -> int:
+    """Check the whole file, then store every afnemer in it, in one transaction."""
+    afnemers = read_afnemers_file(path)
+    hasher = PasswordHasher()
+    with engine.begin() as conn:
+        next_id = (conn.execute(select(func.max(lo3_autorisatie.c.autorisatie_id))).scalar() or 0) + 1
+        for afnemer in afnemers:
+            code = int(afnemer["afnemersindicatie"])
+            old = [r for r, in conn.execute(select(lo3_autorisatie.c.autorisatie_id)
+                                           .where(lo3_autorisatie.c.afnemer_code == code))]
+            conn.execute(delete(lo3_voorwaarde_regel_aut)
+                         .where(lo3_voorwaarde_regel_aut.c.autorisatie_id.in_(old)))
+            conn.execute(delete(lo3_autorisatie).where(lo3_autorisatie.c.afnemer_code == code))
+            names = [g["gebruikersnaam"] for g in afnemer["gebruikers"]]
+            conn.execute(delete(adhoc_gebruiker).where(
+                (adhoc_gebruiker.c.afnemer_code == code) | adhoc_gebruiker.c.gebruikersnaam.in_(names)))
+            conn.execute(insert(lo3_autorisatie).values(
+                autorisatie_id=next_id, afnemer_code=code, afnemer_naam=afnemer["naam"],
+                geheimhouding_ind=0, verstrekkings_beperking=0,
+                ad_hoc_medium="N" if afnemer.get("adhoc") else None,
+                adres_vraag_bevoegdheid=int(bool(afnemer.get("adresvraag"))),
+                ad_hoc_rubrieken=" ".join(str(r) for r in afnemer.get("rubrieken", [])),
+                ad_hoc_zoek_rubrieken=" ".join(str(r) for r in afnemer.get("zoekrubrieken", [])),
+                mijn_overheid=int(bool(afnemer.get("mijn_overheid"))),
+                tabel_regel_start_datum=int(afnemer["datum_ingang"]) if "datum_ingang" in afnemer else None,
+                tabel_regel_eind_datum=int(afnemer["datum_einde"]) if "datum_einde" in afnemer else None))
+            if (afnemer.get("voorwaarderegel") or "").strip():
+                conn.execute(insert(lo3_voorwaarde_regel_aut).values(
+                    voorwaarde_type=AD_HOC_VOORWAARDE, voorwaarde_regel=afnemer["voorwaarderegel"],
+                    autorisatie_id=next_id))
+            for gebruiker in afnemer["gebruikers"]:
+                conn.execute(insert(adhoc_gebruiker).values(
+                    gebruikersnaam=gebruiker["gebruikersnaam"], afnemer_code=code,
+                    wachtwoord_hash=hasher.hash(gebruiker["wachtwoord"]),
+                    wachtwoord_geldig_tot=int(gebruiker["wachtwoord_geldig_tot"]),
+                    actief=int(gebruiker.get("actief", True))))
+            next_id += 1
+    return len(afnemers)
