@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import catalogue, protocol
+from . import catalogue, protocol, serving
 from .accounts import Accounts, AfnemersFileError, load_afnemers
 from .answer import Antwoord
 from .afnemer import OPEN
@@ -16,6 +16,7 @@ from .storage import database, loader
 from .vraag import Vraag, Zoekparameter
 
 CANONICAL_LOCATION = "http://localhost:8000/gba-v/online/lo3services/adhoc"
+log = logging.getLogger("adhoc_ws")
 
 
 def demo_fixtures() -> Path:
@@ -123,6 +124,17 @@ def protocol_command(ctx, afnemer, since, until, anummer, resultaat, limit):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=serving.Options.workers, show_default=True, type=int,
+              help="Worker processes (gunicorn).")
+@click.option("--threads", default=serving.Options.threads, show_default=True, type=int,
+              help="Threads per worker.")
+@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False),
+              help="Serve HTTPS with this certificate (PEM; may hold the key too).")
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="Its private key.")
+@click.option("--tls-client-ca", type=click.Path(exists=True, dir_okay=False),
+              help="Demand a client certificate signed by this CA (as the real service does).")
+@click.option("--graceful-timeout", default=30, show_default=True, type=int, metavar="SECONDS",
+              help="On SIGTERM, how long requests in progress may take to finish.")
 @click.option("--demo", is_flag=True,
               help="Create the tables and load the demo persoonslijsten and afnemers first.")
 @click.option("--open", "open_access", is_flag=True,
@@ -130,38 +142,36 @@ def protocol_command(ctx, afnemer, since, until, anummer, resultaat, limit):
                    "(for a closed test network only).")
 @search_timeout
 @click.pass_context
-def serve(ctx, host, port, demo, open_access, search_timeout):
-    """Serve the Ad hoc webservice over HTTP."""
-    from wsgiref.simple_server import WSGIServer, make_server
-    from socketserver import ThreadingMixIn
-
-    from .soap.server import WsgiApp
-
-    engine = _engine(ctx)
+def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, graceful_timeout,
+          demo, open_access, search_timeout):
+    """Serve the Ad hoc webservice over HTTP(S), with gunicorn."""
+    if tls_client_ca and not tls_cert:
+        raise click.UsageError("--tls-client-ca needs --tls-cert")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    url = ctx.obj["db"]
+    engine = database.open_engine(url)
     database.init(engine)
     if demo:
         _load(engine, _json_files([demo_fixtures()]))
         load_afnemers(engine, demo_fixtures() / "afnemers" / "demo-afnemers.json")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    accounts = None if open_access else Accounts(engine)
     if open_access:
-        logging.getLogger(__name__).warning(
-            "--open: every request is served without authentication, with every rubriek")
-    elif not accounts.has_afnemers():
-        logging.getLogger(__name__).warning(
-            "no afnemers loaded (adhoc-ws afnemers FILE): every request will be answered X010")
+        log.warning("--open: every request is served without authentication, with every rubriek")
+    elif not Accounts(engine).has_afnemers():
+        log.warning("no afnemers loaded (adhoc-ws afnemers FILE): every request will be answered X010")
+    engine.dispose()  # the workers open their own after the fork
 
-    class ThreadingServer(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
+    def app():
+        from .soap.server import WsgiApp
 
-    service = AdhocService(engine, accounts=accounts, search_timeout=search_timeout)
-    httpd = make_server(host, port, WsgiApp(service), server_class=ThreadingServer)
-    click.echo(f"serving on http://{host}:{port}/gba-v/online/lo3services/adhoc "
-               f"(WSDL: ?wsdl), database {ctx.obj['db']}")
-    try:
-        httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        worker_engine = database.open_engine(url)
+        accounts = None if open_access else Accounts(worker_engine)
+        return WsgiApp(AdhocService(worker_engine, accounts=accounts, search_timeout=search_timeout))
+
+    scheme = "https" if tls_cert else "http"
+    click.echo(f"serving on {scheme}://{host}:{port}/gba-v/online/lo3services/adhoc "
+               f"(WSDL: ?wsdl), {workers} worker(s) x {threads} thread(s), database {url}")
+    serving.run(app, serving.Options(host, port, workers, threads, tls_cert, tls_key, tls_client_ca,
+                                     graceful_timeout))
 
 
 @main.command()

@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 from contextlib import contextmanager
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from . import protocol
@@ -78,6 +79,15 @@ class AdhocService:
             log.exception("protocollering failed: nothing delivered")
             return failure(Fout("X001"))
         return answer
+
+    def healthy(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            log.exception("health check: database unavailable")
+            return False
 
     def _login(self, credentials):
         if self.accounts is None:

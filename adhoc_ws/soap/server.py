@@ -1,7 +1,10 @@
 """The WSGI application: the Ad hoc webservice over HTTP.
 
 - ``GET …?wsdl`` serves the WSDL (:mod:`adhoc_ws.soap.wsdl`) with the request's own address;
-  ``GET /health`` answers ``ok``.
+  ``GET /health`` answers ``ok`` when the database answers, 503 when it does not.
+- Every request leaves one JSON line on the ``adhoc_ws.access`` logger: method, path, status,
+  time, sizes, and for a SOAP call the operation, result code and referentie; never a
+  zoekwaarde, a BSN or a name (the protocol in the database says who asked about whom).
 - ``POST`` takes a SOAP 1.1 envelope. The XML is parsed here, with a parser that resolves no
   entities, loads no DTD and reaches no network; a document with a DTD is refused. spyne
   dispatches the body to :class:`adhoc_ws.soap.service.LrdPlusService` and deserialises the
@@ -22,14 +25,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
+import json
 import logging
+import time
 from dataclasses import dataclass
 
 from lxml import etree
 from spyne import ComplexModelBase, Integer, MethodContext
 from spyne.server import ServerBase
 
-from ..answer import failure
+from ..answer import Resultaat, failure
 from ..foutcodes import Fout
 from ..service import AdhocService
 from ..accounts import Credentials
@@ -39,6 +45,7 @@ from .service import application
 from .wsdl import served_wsdl
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("adhoc_ws.access")
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -132,8 +139,8 @@ class AdhocServer(ServerBase):
         super().__init__(application)
         self.service = service
 
-    def handle(self, body: bytes, credentials: Credentials | None = None) -> bytes:
-        """The response document for one request body; raises SoapFault for non-SOAP input."""
+    def handle(self, body: bytes, credentials: Credentials | None = None) -> "Outcome":
+        """The response to one request body; raises SoapFault for non-SOAP input."""
         envelope = parse_envelope(body)
         ctx = MethodContext(self, MethodContext.SERVER)
         ctx.in_document = (envelope, {})
@@ -158,15 +165,22 @@ class AdhocServer(ServerBase):
         self.get_out_object(ctx)
         result, = ctx.out_object
         if operation == "changePassword":
-            return answer_xml.change_password(result)
-        return answer_xml.antwoord(operation, result)
+            return Outcome(answer_xml.change_password(result), operation, result)
+        return Outcome(answer_xml.antwoord(operation, result), operation, result.resultaat)
 
     @staticmethod
-    def _failure(operation: str, fout: Fout) -> bytes:
+    def _failure(operation: str, fout: Fout) -> "Outcome":
         answer = failure(fout)
         if operation == "changePassword":
-            return answer_xml.change_password(answer.resultaat)
-        return answer_xml.antwoord(operation, answer)
+            return Outcome(answer_xml.change_password(answer.resultaat), operation, answer.resultaat)
+        return Outcome(answer_xml.antwoord(operation, answer), operation, answer.resultaat)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    document: bytes
+    operation: str
+    resultaat: Resultaat
 
 
 def parse_envelope(body: bytes) -> etree._Element:
@@ -196,25 +210,29 @@ class WsgiApp:
         self.max_request_bytes = max_request_bytes
 
     def __call__(self, environ, start_response):
+        started = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET")
+        outcome, bytes_in = None, 0
         if method in ("GET", "HEAD"):
-            return self._get(environ, start_response)
-        if method != "POST":
-            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD, POST"),
-                                                      ("Content-Type", "text/plain")])
-            return [b"POST a SOAP 1.1 request, or GET ?wsdl\n"]
-        try:
-            body = self._read_body(environ)
-            document = self.server.handle(body, http_credentials(environ))
-            status = "200 OK"
-        except SoapFault as f:
-            document, status = answer_xml.fault(f.faultcode, f.faultstring), f.status
-        except Exception:
-            log.exception("request failed")
-            document = answer_xml.fault("Server", "Technische fout")
-            status = "500 Internal Server Error"
-        start_response(status, [("Content-Type", "text/xml; charset=UTF-8"),
-                                ("Content-Length", str(len(document)))])
+            status, headers, document = self._get(environ)
+        elif method != "POST":
+            status, document = "405 Method Not Allowed", b"POST a SOAP 1.1 request, or GET ?wsdl\n"
+            headers = [("Allow", "GET, HEAD, POST"), ("Content-Type", "text/plain")]
+        else:
+            try:
+                body = self._read_body(environ)
+                bytes_in = len(body)
+                outcome = self.server.handle(body, http_credentials(environ))
+                document, status = outcome.document, "200 OK"
+            except SoapFault as f:
+                document, status = answer_xml.fault(f.faultcode, f.faultstring), f.status
+            except Exception:
+                log.exception("request failed")
+                document = answer_xml.fault("Server", "Technische fout")
+                status = "500 Internal Server Error"
+            headers = [("Content-Type", "text/xml; charset=UTF-8")]
+        start_response(status, headers + [("Content-Length", str(len(document)))])
+        _access(environ, method, status, started, bytes_in, len(document), outcome)
         return [document]
 
     def _read_body(self, environ) -> bytes:
@@ -232,19 +250,32 @@ class WsgiApp:
                             "413 Payload Too Large")
         return body
 
-    def _get(self, environ, start_response):
+    def _get(self, environ):
         query = environ.get("QUERY_STRING", "").lower()
         if query.split("&")[0] in ("wsdl", "wsdl="):
-            document = served_wsdl(_own_url(environ))
-            start_response("200 OK", [("Content-Type", "text/xml; charset=UTF-8"),
-                                      ("Content-Length", str(len(document)))])
-            return [document]
+            return "200 OK", [("Content-Type", "text/xml; charset=UTF-8")], served_wsdl(_own_url(environ))
         if environ.get("PATH_INFO") == "/health":
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok\n"]
-        start_response("200 OK", [("Content-Type", "text/plain; charset=UTF-8")])
-        return [b"adhoc-ws: the BRP-V Ad hoc webservice (LrdPlus 1.1). "
-                b"POST SOAP 1.1 requests here; the WSDL is at ?wsdl\n"]
+            if self.server.service.healthy():
+                return "200 OK", [("Content-Type", "text/plain")], b"ok\n"
+            return "503 Service Unavailable", [("Content-Type", "text/plain")], b"database unavailable\n"
+        return "200 OK", [("Content-Type", "text/plain; charset=UTF-8")], \
+            b"adhoc-ws: the BRP-V Ad hoc webservice (LrdPlus 1.1). POST SOAP 1.1 requests here; " \
+            b"the WSDL is at ?wsdl\n"
+
+
+def _access(environ, method, status, started, bytes_in, bytes_out, outcome: Outcome | None):
+    """One JSON line per request: what was asked and answered, never about whom."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    entry = {"ts": dt.datetime.now().isoformat(timespec="milliseconds"), "method": method,
+             "path": environ.get("PATH_INFO", ""), "status": int(status[:3]),
+             "ms": round((time.perf_counter() - started) * 1000, 2),
+             "bytes_in": bytes_in, "bytes_out": bytes_out}
+    if outcome is not None:
+        r = outcome.resultaat
+        entry.update(operation=outcome.operation, resultaat=f"{r.letter}{r.code:03d}",
+                     referentie=r.referentie)
+    access_log.info(json.dumps(entry))
 
 
 def _own_url(environ) -> str:
