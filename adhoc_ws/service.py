@@ -31,7 +31,7 @@ from .afscherming import afschermen, ex_partner_bsns
 from .answer import Antwoord, Resultaat, apply_masker, failure, new_referentie, success
 from .foutcodes import Fout
 from .query import adres
-from .query.search import find
+from .query.search import find, postgresql_settings
 from .storage.database import SearchTimeout, deadline
 from .storage.reader import overleden, read_persoonslijsten
 from .vraag import Vraag, Zoekvraag, validate
@@ -52,6 +52,7 @@ class AdhocService:
         self.accounts = accounts
         self.search_timeout = search_timeout
         self.today = today
+        self.recorder = protocol.Recorder(engine)
 
     def vraag(self, vraag: Vraag, *, adresvraag: bool = False,
               credentials: Credentials | None = None, afnemer: Afnemer | None = None) -> Antwoord:
@@ -68,7 +69,7 @@ class AdhocService:
             answer = failure(Fout("X001"))
         operatie = "adresvraag" if adresvraag or vraag.indicatieAdresvraag == 1 else "vraag"
         try:
-            protocol.record(self.engine, protocol.Entry(
+            self.recorder.record(protocol.Entry(
                 afnemer_code=int(afnemer.afnemersindicatie) if afnemer else None,
                 gebruikersnaam=gebruikersnaam or (credentials.gebruikersnaam if credentials else None),
                 referentie=answer.resultaat.referentie, operatie=operatie,
@@ -100,15 +101,16 @@ class AdhocService:
         if (adresvraag or vraag.indicatieAdresvraag == 1) and not afnemer.adresvraag:
             raise Fout("X015")
         zoekvraag = validate(vraag, adresvraag=adresvraag, afnemer=afnemer)
+        settings = postgresql_settings(list(zoekvraag.parameters), historie=zoekvraag.historie)
         with self.engine.connect() as conn:
-            with self._deadline(conn):
+            with self._deadline(conn, settings):
                 if zoekvraag.adresvraag:
                     pl_ids = self._bewoners(conn, zoekvraag)
                 else:
                     pl_ids = self._persons(conn, zoekvraag)
-            if not pl_ids:
-                raise Fout("G033")
-            pls = read_persoonslijsten(conn, pl_ids)
+                if not pl_ids:
+                    raise Fout("G033")
+                pls = read_persoonslijsten(conn, pl_ids)
             if afnemer.voorwaarderegel is not None:
                 today = self.today()
                 pl_ids = [i for i in pl_ids if afnemer.voorwaarderegel.allows(pls[i], today)]
@@ -126,9 +128,9 @@ class AdhocService:
         return {i: afschermen(pl, today, dead.__contains__) for i, pl in pls.items()}
 
     @contextmanager
-    def _deadline(self, conn):
+    def _deadline(self, conn, settings):
         try:
-            with conn.begin(), deadline(conn, self.search_timeout):
+            with conn.begin(), deadline(conn, self.search_timeout, settings):
                 yield
         except SearchTimeout:
             raise Fout("T031") from None

@@ -24,7 +24,8 @@ from sqlalchemy import event, func, select, text
 
 from adhoc_ws.catalogue import rubriek
 from adhoc_ws.generate import Population
-from adhoc_ws.query.search import find
+from adhoc_ws.query.search import find, postgresql_settings
+from adhoc_ws.storage.database import deadline
 from adhoc_ws.query.zoekwaarde import Zoekwaarde
 from adhoc_ws.service import AdhocService
 from adhoc_ws.storage import database
@@ -130,7 +131,8 @@ def measure(service: AdhocService, runs) -> dict:
         for parameters, historie in searches:
             with conn.begin():
                 started = time.perf_counter()
-                find(conn, parameters, historie=historie, limit=11)
+                with deadline(conn, None, postgresql_settings(parameters, historie=historie)):
+                    find(conn, parameters, historie=historie, limit=11)
                 search_ms.append((time.perf_counter() - started) * 1000)
     for question in questions:
         started = time.perf_counter()

@@ -87,3 +87,16 @@ def test_the_wire_format_is_that_of_production():
     assert (b"<persoonslijsten><ns2:item><ns2:categoriestapels><ns2:item><ns2:categorievoorkomens>"
             b"<ns2:item><ns2:categorienummer>1</ns2:categorienummer><ns2:elementen><ns2:item>"
             b"<ns2:nummer>120</ns2:nummer><ns2:waarde>999993653</ns2:waarde></ns2:item>") in found
+
+
+def test_a_full_answer_of_ten_pls_is_valid_against_the_served_schema(tmp_path):
+    """The benchmark's answer: the 10 fullest demo PLs, every rubriek, history and extras."""
+    import sys
+    sys.path.insert(0, str(ROOT / "bench"))
+    from serialise import structure, spyne_serialise, the_answer
+
+    answer = the_answer()
+    document = answer_xml.antwoord("vraag", answer)
+    xml_schema(SERVED, tmp_path).assertValid(_body(document))
+    assert structure(document) == structure(spyne_serialise(answer))
+    assert sum(len(e) for pl in answer.persoonslijsten for s in pl for _, e in s) > 1000

@@ -14,8 +14,9 @@ the data holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select, text
+from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from ..catalogue import Rubriek
@@ -84,6 +85,12 @@ def _numeric(stored: StoredElement, column, zoekwaarde: Zoekwaarde):
     return cast(column, String).like(like_pattern(zoekwaarde.text), escape=LIKE_ESCAPE)
 
 
+@lru_cache(maxsize=None)
+def _alias(table, n: int):
+    """The n-th alias of a table; made once, since building its columns is not cheap."""
+    return table.alias(f"{table.name}_{n}")
+
+
 @dataclass
 class _Group:
     """Parameters that must match one row of one category (or, empty, that no row has)."""
@@ -92,15 +99,16 @@ class _Group:
     parameters: list[Parameter]
     actual: bool
     empty: bool = False
+    number: int = 1
 
     def rows(self):
         """(table alias, FROM clause, WHERE conditions) for this group's rows."""
         storage = self.storage
-        table = storage.table.alias()
+        table = _alias(storage.table, self.number)
         stored = [storage.elements[r.element.nummer] for r, _ in self.parameters]
         source, address = table, None
         if any(s.table is lo3_adres for s in stored):
-            address = lo3_adres.alias()
+            address = _alias(lo3_adres, self.number)
             source = table.join(address, table.c.adres_id == address.c.adres_id)
         where = [table.c[column] == value for column, value in storage.categorie.key.items()]
         if self.actual and storage.has_volg_nr:
@@ -151,6 +159,8 @@ def _groups(parameters: list[Parameter], historie: bool) -> list[_Group]:
         else:
             together[rubriek.categorie.nummer] = _Group(storage, [(rubriek, zoekwaarde)], True)
             groups.append(together[rubriek.categorie.nummer])
+    for number, group in enumerate(groups, 1):
+        group.number = number
     return groups
 
 
@@ -178,14 +188,20 @@ def search_query(parameters: list[Parameter], *, historie: bool = False, limit: 
     return query.limit(limit) if limit else query
 
 
+def postgresql_settings(parameters: list[Parameter], *, historie: bool = False) -> dict[str, str]:
+    """PostgreSQL settings for the transaction of this search (see storage.database.deadline).
+
+    A bitmap scan collects every match of the driving index before LIMIT can stop it; for a
+    common name that grows with the data, so the index is walked instead and stops at the
+    limit. An unanchored pattern keeps bitmaps: the trigram index only has those.
+    """
+    if _selectivity(_driver(_groups(parameters, historie))) < UNANCHORED:
+        return {"enable_bitmapscan": "off"}
+    return {}
+
+
 def find(conn: Connection, parameters: list[Parameter], *, historie: bool = False,
          limit: int | None = None) -> list[int]:
     """The pl_ids found, in pl_id order; at most ``limit`` of them."""
-    if conn.dialect.name == "postgresql" and \
-            _selectivity(_driver(_groups(parameters, historie))) < UNANCHORED:
-        # A bitmap scan collects every match of the driving index before LIMIT can stop it;
-        # for a common name that grows with the data. Walk the index and stop at the limit.
-        # (An unanchored pattern keeps bitmaps: the trigram index only has those.)
-        conn.execute(text("SET LOCAL enable_bitmapscan = off"))
     rows = conn.execute(search_query(parameters, historie=historie, limit=limit))
     return sorted(pl_id for pl_id, in rows)

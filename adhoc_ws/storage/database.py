@@ -40,7 +40,9 @@ def open_engine(url: str | None = None) -> Engine:
             sqlfunctions.register_sqlite(dbapi_conn)
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # no pool_pre_ping: it costs a round trip per request; a connection the server dropped
+    # fails one request and is then replaced by the pool
+    return create_engine(url, pool_recycle=3600)
 
 
 def init(engine: Engine) -> None:
@@ -95,23 +97,29 @@ class SearchTimeout(Exception):
 
 
 @contextmanager
-def deadline(conn: Connection, seconds: float | None):
+def deadline(conn: Connection, seconds: float | None, settings: dict[str, str] | None = None):
     """Stop any statement run on ``conn`` inside this block after ``seconds``.
 
-    PostgreSQL enforces it with ``statement_timeout`` for the current transaction; SQLite with a
-    progress handler that interrupts the statement. Either way the connection is usable after.
+    PostgreSQL enforces it with ``statement_timeout`` for the current transaction (set in one
+    round trip together with ``settings``, other PostgreSQL settings for the transaction);
+    SQLite with a progress handler that interrupts the statement. Either way the connection
+    is usable after.
     """
-    if not seconds:
-        yield
-        return
     if conn.dialect.name == "postgresql":
-        conn.execute(text(f"SET LOCAL statement_timeout = {max(1, int(seconds * 1000))}"))
+        settings = dict(settings or {})
+        if seconds:
+            settings["statement_timeout"] = str(max(1, int(seconds * 1000)))
+        if settings:
+            conn.exec_driver_sql("; ".join(f"SET LOCAL {k} = {v}" for k, v in settings.items()))
         try:
             yield
         except OperationalError as e:
             if getattr(e.orig, "sqlstate", None) == "57014":  # query_canceled
                 raise SearchTimeout() from None
             raise
+        return
+    if not seconds:
+        yield
         return
     dbapi_conn = conn.connection.driver_connection
     end = time.monotonic() + seconds

@@ -1,0 +1,159 @@
+"""Requests per second and latency over HTTP with concurrent clients (wrk), against the floor.
+
+    python bench/load.py                     # SQLite and PostgreSQL, 1 and 2 workers
+    python bench/load.py --backends sqlite --workers 2 --seconds 10
+
+Runs ``adhoc-ws serve`` (gunicorn, accounts on: every request logs in with HTTP Basic) on the
+100k-PL data set of bench/search.py, and bench/floor.py on the same gunicorn settings, and
+drives each with wrk: --connections clients over HTTP/1.1 keep-alive, for --seconds, asking
+"BSN" (a vraag on a BSN) or "name" (geslachtsnaam + geboortedatum), each request a different
+person. Every answer is checked: anything but an A000 counts as an error.
+"""
+import argparse
+import base64
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from search import PG_URL, fill, open_db, samples  # noqa: E402
+
+from adhoc_ws.accounts import load_afnemers  # noqa: E402
+
+ROOT = HERE.parent
+ENDPOINT = "/gba-v/online/lo3services/adhoc"
+USER, PASSWORD = "demo", "Demo-Wachtwoord-2026"
+MASKER = [10120, 10210, 10230, 10240, 10310, 81110, 81120, 81160, 81170]
+
+LUA = r"""
+local bodies = {}
+for line in io.lines("%(bodies)s") do bodies[#bodies + 1] = line end
+local threads = {}
+local n = 0
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0; n = math.random(#bodies) end
+function request()
+  n = n %% #bodies + 1
+  return wrk.format("POST", "%(path)s", {["Content-Type"] = "text/xml; charset=utf-8",
+    ["Authorization"] = "%(auth)s"}, bodies[n])
+end
+function response(status, headers, body)
+  if status ~= 200 or not body:find("<letter>A</letter>", 1, true) then bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local errors = 0
+  for _, t in ipairs(threads) do errors = errors + t:get("bad") end
+  io.write(string.format('RESULT {"rps": %%.1f, "p50": %%.2f, "p95": %%.2f, "p99": %%.2f, ' ..
+    '"requests": %%d, "errors": %%d}\n', summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.requests, errors + summary.errors.status))
+end
+"""
+
+
+def envelope(params) -> str:
+    masker = "".join(f"<v:item>{m}</v:item>" for m in MASKER)
+    ps = "".join(f"<v:item><v:rubrieknummer>{r}</v:rubrieknummer><v:zoekwaarde>{w}</v:zoekwaarde>"
+                 f"</v:item>" for r, w in params)
+    return ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+            'xmlns:v="http://www.bprbzk.nl/GBA/LRDPlus/version1.1"><s:Body><v:vraag><v:in0>'
+            f"<v:masker>{masker}</v:masker><v:parameters>{ps}</v:parameters>"
+            "</v:in0></v:vraag></s:Body></s:Envelope>")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(command, port):
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            time.sleep(0.5)
+            return process
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{command} did not start")
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def wrk(port, bodies: Path, args) -> dict:
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    script.write_text(LUA % {"bodies": bodies, "path": ENDPOINT, "auth": auth})
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s",
+                          "-s", str(script), f"http://127.0.0.1:{port}{ENDPOINT}"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.split("RESULT ", 1)[1])
+
+
+def db_url(backend, size):
+    if backend == "sqlite":
+        return f"sqlite:///{HERE / 'data' / f'bench_{size}.sqlite'}"
+    return f"{PG_URL}?options=-csearch_path%3Dbench_{size}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=15)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    work = Path(tempfile.mkdtemp())
+    print(f"| server | backend | workers | query | req/s | p50 ms | p95 ms | p99 ms | errors | "
+          f"% of floor |\n|---|---|---|---|---|---|---|---|---|---|")
+    floor_rps = {}
+    for workers in args.workers:
+        port = free_port()
+        floor = start([sys.executable, str(HERE / "floor.py"), "--port", str(port),
+                       "--workers", str(workers)], port)
+        bodies = work / "floor.txt"
+        bodies.write_text(envelope([(10120, "999993653")]) + "\n")
+        r = wrk(port, bodies, args)
+        stop(floor)
+        floor_rps[workers] = r["rps"]
+        print(f"| floor | - | {workers} | fixed answer | {r['rps']:.0f} | {r['p50']:.1f} | "
+              f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | 100 |", flush=True)
+    for backend in args.backends:
+        engine = open_db(backend, args.size)
+        fill(engine, args.size)
+        load_afnemers(engine, ROOT / "fixtures" / "afnemers" / "demo-afnemers.json")
+        persons = samples(engine, 2000)
+        engine.dispose()
+        kinds = {"BSN": [[(10120, p[0])] for p in persons],
+                 "name": [[(10240, p[2]), (10310, p[3])] for p in persons]}
+        for workers in args.workers:
+            port = free_port()
+            server = start([sys.executable, "-m", "adhoc_ws.cli", "--db", db_url(backend, args.size),
+                            "serve", "--port", str(port), "--workers", str(workers)], port)
+            for kind, params in kinds.items():
+                bodies = work / f"{kind}.txt"
+                bodies.write_text("\n".join(envelope(p) for p in params) + "\n")
+                wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
+                r = wrk(port, bodies, args)
+                print(f"| adhoc-ws | {backend} | {workers} | {kind} | {r['rps']:.0f} | {r['p50']:.1f} | "
+                      f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | "
+                      f"{100 * r['rps'] / floor_rps[workers]:.0f} |", flush=True)
+            stop(server)
+
+
+if __name__ == "__main__":
+    main()
