@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -100,6 +101,23 @@ def afnemers(ctx, file):
     except AfnemersFileError as e:
         raise click.ClickException(f"nothing loaded: {e}") from None
     click.echo(f"loaded {count} afnemer(s) from {file}")
+
+
+@main.command()
+@click.option("--count", type=int, required=True, help="How many persoonslijsten to add.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--processes", type=int, default=None, help="Worker processes (default: cores).")
+@click.pass_context
+def generate(ctx, count, seed, processes):
+    """Add a synthetic, realistic population (households, history, RNI, overledenen)."""
+    from .generate import generate as make
+
+    engine = _engine(ctx)
+    started = time.perf_counter()
+    with click.progressbar(length=count, label="generating", file=sys.stderr, show_pos=True) as bar:
+        make(engine, count, seed=seed, processes=processes, progress=bar.update)
+    seconds = time.perf_counter() - started
+    click.echo(f"generated {count:,} persoonslijsten in {seconds:.1f} s ({count / seconds:,.0f} per second)")
 
 
 @main.command(name="protocol")

@@ -4,11 +4,13 @@ from __future__ import annotations
 import logging
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.schema import CreateIndex
 
 from . import sqlfunctions
 from .schema import metadata
@@ -27,7 +29,8 @@ def database_url(url: str | None = None) -> str:
 def open_engine(url: str | None = None) -> Engine:
     url = database_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # a writer waits up to 30 s for another (bulk loads in several processes)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -51,34 +54,61 @@ def init(engine: Engine) -> None:
         with engine.begin() as conn:
             sqlfunctions.install_postgresql(conn)
     metadata.create_all(engine)
-    with engine.begin() as conn:  # create_all adds indexes only to tables it creates
-        for table in metadata.sorted_tables:
-            for index in table.indexes:
-                index.create(conn, checkfirst=True)
-    if engine.dialect.name == "postgresql":
-        _trigram_indexes(engine)
+    create_indexes(engine)  # create_all adds indexes only to tables it creates
 
 
-TRIGRAM_INDEXES = {"adhoc_persoon_naam_trgm": ("lo3_pl_persoon", "geslachts_naam_fold"),
-                   "adhoc_persoon_voornamen_trgm": ("lo3_pl_persoon", "voor_naam_fold")}
+# geslachtsnaam only: voornamen never identify alone, so another index always drives
+TRIGRAM_INDEXES = {"adhoc_persoon_naam_trgm": ("lo3_pl_persoon", "geslachts_naam_fold")}
 
 
-def _trigram_indexes(engine: Engine) -> None:
-    """Trigram indexes for names searched with no fixed start or end (``*oma*``), PostgreSQL only.
-
-    pg_trgm is a trusted extension (PostgreSQL 13+); where it cannot be created, such searches
-    still work, on a scan.
-    """
+def _trigram_indexes(engine: Engine) -> list[str]:
+    """CREATE INDEX statements for names searched with no fixed start or end (``*oma*``),
+    PostgreSQL only. pg_trgm is a trusted extension (PostgreSQL 13+); where it cannot be
+    created, there are none, and such searches still work, on a scan."""
     try:
         with engine.begin() as conn:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
             schema = conn.execute(text("SELECT extnamespace::regnamespace::text FROM pg_extension "
                                        "WHERE extname = 'pg_trgm'")).scalar()
-            for name, (table, column) in TRIGRAM_INDEXES.items():
-                conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
-                                  f"USING gin ({column} {schema}.gin_trgm_ops)"))
     except DBAPIError as e:
         log.warning("no trigram indexes (pg_trgm unavailable): %s", e.orig)
+        return []
+    return [f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} {schema}.gin_trgm_ops)"
+            for name, (table, column) in TRIGRAM_INDEXES.items()]
+
+
+def create_indexes(engine: Engine, *, parallel: int = 1) -> None:
+    """Create every missing index; on PostgreSQL ``parallel`` connections build them side by side."""
+    statements = [CreateIndex(index, if_not_exists=True) for table in metadata.sorted_tables
+                  for index in table.indexes]
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as conn:
+            # sort with helper threads and 256 MB of cache: a large CREATE INDEX is a big sort
+            conn.exec_driver_sql(f"PRAGMA threads={parallel}")
+            conn.exec_driver_sql("PRAGMA cache_size=-262144")
+            for statement in statements:
+                conn.execute(statement)
+        return
+    statements += [text(s) for s in _trigram_indexes(engine)]
+
+    def build(part):
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+            for statement in part:
+                conn.execute(statement)
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(build, [statements[i::parallel] for i in range(parallel)]))
+
+
+def drop_secondary_indexes(engine: Engine) -> None:
+    """Drop every index but the primary keys (``init`` makes them again), before a bulk load."""
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            for index in table.indexes:
+                index.drop(conn, checkfirst=True)
+        if engine.dialect.name == "postgresql":
+            for name in TRIGRAM_INDEXES:
+                conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
 
 
 def analyze(engine: Engine) -> None:
