@@ -217,7 +217,7 @@ def _afnemer(row) -> Afnemer:
         zoekrubrieken=_rubrieken(row.ad_hoc_zoek_rubrieken), rubrieken=_rubrieken(row.ad_hoc_rubrieken),
         voorwaarderegel=Voorwaarderegel.parse(row.voorwaarde_regel) if row.voorwaarde_regel else None,
         mijn_overheid=bool(row.mijn_overheid), datum_ingang=row.tabel_regel_start_datum,
-        datum_einde=row.tabel_regel_eind_datum)
+        datum_einde=row.tabel_regel_eind_datum, gemeente_code=row.gemeente_code)
 
 
 # -- the autorisatie file ------------------------------------------------------------------
@@ -252,7 +252,8 @@ def _check_afnemer(afnemer, where: str) -> None:
     if not isinstance(afnemer, dict):
         raise AfnemersFileError(f"{where}: expected an object")
     known = {"afnemersindicatie", "naam", "gebruikers", "adhoc", "adresvraag", "zoekrubrieken",
-             "rubrieken", "voorwaarderegel", "mijn_overheid", "datum_ingang", "datum_einde"}
+             "rubrieken", "voorwaarderegel", "mijn_overheid", "datum_ingang", "datum_einde",
+             "gemeente_code"}
     for key in afnemer:
         if key not in known:
             raise AfnemersFileError(f"{where}: unknown key {key!r}")
@@ -284,6 +285,11 @@ def _check_afnemer(afnemer, where: str) -> None:
     for key in ("datum_ingang", "datum_einde"):
         if key in afnemer:
             _check_date(afnemer[key], f"{where}.{key}")
+    gemeente = afnemer.get("gemeente_code", "0001")
+    if not (isinstance(gemeente, str) and len(gemeente) == 4 and gemeente.isdigit() and gemeente.isascii()
+            and int(gemeente) > 0):
+        raise AfnemersFileError(f"{where}.gemeente_code: expected a gemeentecode of 4 digits, "
+                                f"found {gemeente!r}")
     gebruikers = afnemer.get("gebruikers")
     if not isinstance(gebruikers, list):
         raise AfnemersFileError(f"{where}.gebruikers: expected a list of accounts")
@@ -342,7 +348,8 @@ def load_afnemers(engine: Engine, path: str | Path) -> int:
                 ad_hoc_zoek_rubrieken=" ".join(str(r) for r in afnemer.get("zoekrubrieken", [])),
                 mijn_overheid=int(bool(afnemer.get("mijn_overheid"))),
                 tabel_regel_start_datum=int(afnemer["datum_ingang"]) if "datum_ingang" in afnemer else None,
-                tabel_regel_eind_datum=int(afnemer["datum_einde"]) if "datum_einde" in afnemer else None))
+                tabel_regel_eind_datum=int(afnemer["datum_einde"]) if "datum_einde" in afnemer else None,
+                gemeente_code=int(afnemer["gemeente_code"]) if "gemeente_code" in afnemer else None))
             if (afnemer.get("voorwaarderegel") or "").strip():
                 conn.execute(insert(lo3_voorwaarde_regel_aut).values(
                     voorwaarde_type=AD_HOC_VOORWAARDE, voorwaarde_regel=afnemer["voorwaarderegel"],

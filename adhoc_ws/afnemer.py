@@ -13,7 +13,9 @@ class Afnemer:
     """An afnemer as its current autorisatie (Tabel 35) describes it.
 
     ``zoekrubrieken`` and ``rubrieken`` None mean every rubriek of the catalogue (the built-in
-    open afnemer of ``serve --open``).
+    open afnemer of ``serve --open``). ``gemeente_code`` (``lo3_autorisatie.gemeente_code``)
+    is the gemeente the afnemer is, if any: only a gemeente may use the bewoning API, and only
+    for adresseerbare objecten within it.
     """
 
     afnemersindicatie: str
@@ -26,6 +28,7 @@ class Afnemer:
     mijn_overheid: bool = False
     datum_ingang: int | None = None
     datum_einde: int | None = None
+    gemeente_code: int | None = None
 
     def may_search(self, rubriek: Rubriek) -> bool:
         return self.zoekrubrieken is None or rubriek.nummer in self.zoekrubrieken

@@ -1,7 +1,8 @@
 """The WSGI application: the Ad hoc webservice over HTTP.
 
 - ``GET …?wsdl`` serves the WSDL (:mod:`adhoc_ws.soap.wsdl`) with the request's own address;
-  ``GET /health`` answers ``ok`` when the database answers, 503 when it does not.
+  ``GET /health`` answers ``ok`` when the database answers, 503 when it does not; paths under
+  ``/haalcentraal/`` go to the bewoning API (:mod:`adhoc_ws.bewoning.app`).
 - Every request leaves one JSON line on the ``adhoc_ws.access`` logger: method, path, status,
   time, sizes, and for a SOAP call the operation, result code and referentie; never a
   zoekwaarde, a BSN or a name (the protocol in the database says who asked about whom).
@@ -206,12 +207,17 @@ class WsgiApp:
     """The WSGI callable ``adhoc-ws serve`` runs."""
 
     def __init__(self, service: AdhocService, *, max_request_bytes: int = MAX_REQUEST_BYTES):
+        from ..bewoning.app import BewoningApp  # it imports this module
+
         self.server = AdhocServer(service)
         self.max_request_bytes = max_request_bytes
+        self.bewoning = BewoningApp(service.engine, service.accounts, recorder=service.recorder)
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET")
+        if environ.get("PATH_INFO", "").startswith("/haalcentraal/"):
+            return self._bewoning(environ, start_response, started, method)
         outcome, bytes_in = None, 0
         if method in ("GET", "HEAD"):
             status, headers, document = self._get(environ)
@@ -234,6 +240,19 @@ class WsgiApp:
         start_response(status, headers + [("Content-Length", str(len(document)))])
         _access(environ, method, status, started, bytes_in, len(document), outcome)
         return [document]
+
+    def _bewoning(self, environ, start_response, started, method):
+        """The Haal Centraal bewoning API (:mod:`adhoc_ws.bewoning.app`), with the same access log."""
+        statuses = []
+
+        def start(status, headers, exc_info=None):
+            statuses.append(status)
+            return start_response(status, headers, exc_info)
+
+        body = self.bewoning(environ, start)
+        _access(environ, method, statuses[-1], started, environ.get("adhoc_ws.bytes_in", 0),
+                sum(map(len, body)), None)
+        return body
 
     def _read_body(self, environ) -> bytes:
         try:
