@@ -1,10 +1,8 @@
 """Real serving: gunicorn with TLS and client certificates, graceful shutdown, /health, access log."""
 import json
 import logging
-import os
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import time

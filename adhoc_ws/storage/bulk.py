@@ -8,7 +8,6 @@ COPY on PostgreSQL and executemany on SQLite.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable
 
 from sqlalchemy.engine import Connection
 
