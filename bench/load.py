@@ -118,8 +118,8 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp())
-    print(f"| server | backend | workers | query | req/s | p50 ms | p95 ms | p99 ms | errors | "
-          f"% of floor |\n|---|---|---|---|---|---|---|---|---|---|")
+    print("| server | backend | workers | query | req/s | p50 ms | p95 ms | p99 ms | errors | "
+          "% of floor |\n|---|---|---|---|---|---|---|---|---|---|")
     floor_rps = {}
     for workers in args.workers:
         port = free_port()

@@ -20,17 +20,16 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from adhoc_ws.catalogue import rubriek
-from adhoc_ws.generate import Population
+from adhoc_ws.generate import generate
 from adhoc_ws.query.search import find, postgresql_settings
 from adhoc_ws.storage.database import deadline
 from adhoc_ws.query.zoekwaarde import Zoekwaarde
 from adhoc_ws.service import AdhocService
 from adhoc_ws.storage import database
 from adhoc_ws.storage.schema import lo3_pl, lo3_pl_persoon
-from adhoc_ws.storage.writer import Writer
 from adhoc_ws.vraag import Vraag, Zoekparameter
 
 HERE = Path(__file__).resolve().parent
@@ -43,39 +42,23 @@ def open_db(backend: str, size: int):
         (HERE / "data").mkdir(exist_ok=True)
         return database.open_engine(f"sqlite:///{HERE / 'data' / f'bench_{size}.sqlite'}")
     schema = f"bench_{size}"
-    engine = database.open_engine(PG_URL)
-    with engine.begin() as conn:
+    admin = database.open_engine(PG_URL)
+    with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
-    engine.dispose()
-    engine = database.open_engine(PG_URL)
-
-    @event.listens_for(engine, "connect")
-    def _search_path(dbapi_conn, _record):
-        with dbapi_conn.cursor() as cur:
-            cur.execute(f"SET search_path TO {schema}")
-        dbapi_conn.commit()
-    return engine
+    admin.dispose()
+    separator = "&" if "?" in PG_URL else "?"
+    return database.open_engine(f"{PG_URL}{separator}options=-csearch_path%3D{schema}")
 
 
 def fill(engine, size: int) -> None:
+    """Make the data set with ``adhoc-ws generate`` (in parallel) unless it is there."""
     database.init(engine)
     with engine.connect() as conn:
         have = conn.execute(select(func.count()).select_from(lo3_pl)).scalar()
     if have >= size:
         return
     started = time.perf_counter()
-    population = Population(seed=2026, start=have).persoonslijsten(size - have)
-    batch = []
-    with engine.begin() as conn:
-        writer = Writer(conn)
-        for pl in population:
-            batch.append(pl)
-            if len(batch) == 20_000:
-                writer.write(batch)
-                batch = []
-                print(f"  {writer.next_pl_id - 1:,} PLs", file=sys.stderr, end="\r")
-        writer.write(batch)
-    database.analyze(engine)
+    generate(engine, size - have, seed=2026)
     print(f"  made {size - have:,} PLs in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
