@@ -1,4 +1,4 @@
-"""The ``adhoc-ws`` command: init, load, serve, vraag."""
+"""The ``adhoc-ws`` command: init, load, import-gbav, serve, vraag, …"""
 from __future__ import annotations
 
 import logging
@@ -7,13 +7,14 @@ import time
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import IntegrityError
 
 from . import catalogue, protocol, serving
 from .accounts import Accounts, AfnemersFileError, load_afnemers
 from .answer import Antwoord
 from .afnemer import OPEN
 from .service import SEARCH_TIMEOUT, AdhocService
-from .storage import database, loader
+from .storage import database, gbav, loader
 from .vraag import Vraag, Zoekparameter
 
 CANONICAL_LOCATION = "http://localhost:8000/gba-v/online/lo3services/adhoc"
@@ -81,6 +82,43 @@ def _load(engine, files: list[Path]) -> int:
         raise click.ClickException(f"nothing loaded: {e}") from None
     click.echo(f"loaded {count} persoonslijsten from {len(files)} file(s)")
     return count
+
+
+@main.command(name="import-gbav")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def import_gbav(ctx, files):
+    """Import GBA-V dumps (INSERT statements, .sql or .sql.gz), all or nothing.
+
+    A persoonslijst whose A-nummer is already stored is left as it is, so an import can be
+    repeated. The SQL is read, never executed.
+    """
+    engine = _engine(ctx)
+    started = time.perf_counter()
+    try:
+        summary = gbav.import_files(engine, files)
+    except gbav.DumpError as e:
+        raise click.ClickException(f"nothing imported: {e}") from None
+    except IntegrityError as e:
+        raise click.ClickException(f"nothing imported: the database refused a row: {e.orig}") from None
+    click.echo(f"imported {summary.persoonslijsten} persoonslijsten from {len(files)} file(s) in "
+               f"{time.perf_counter() - started:.1f} s; {summary.already_present} already present")
+    for table, count in sorted(summary.inserted.items()):
+        click.echo(f"  {table}: {count} rows")
+    if summary.renumbered:
+        click.echo(f"  {summary.renumbered} persoonslijst(en) got another pl_id (theirs was taken)")
+    if summary.without_address:
+        click.echo(f"  {summary.without_address} verblijfplaats row(s) refer to an address the dump "
+                   f"does not hold: stored without address")
+    if summary.orphans:
+        ids = ", ".join(map(str, sorted(summary.orphans)[:10]))
+        click.echo(f"  {sum(summary.orphans.values())} row(s) of {len(summary.orphans)} pl_id(s) without "
+                   f"lo3_pl row belong to no persoonslijst: skipped (pl_id {ids}"
+                   f"{', …' if len(summary.orphans) > 10 else ''})")
+    for table, count in sorted(summary.dropped_values.items()):
+        click.echo(f"  {table}: {count} value(s) in columns past the GBA-V schema: not stored")
+    for table, count in sorted(summary.other_tables.items()):
+        click.echo(f"  {table}: {count} row(s) of a table adhoc-ws does not store: skipped")
 
 
 search_timeout = click.option(
@@ -187,7 +225,8 @@ def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, g
 
     scheme = "https" if tls_cert else "http"
     click.echo(f"serving on {scheme}://{host}:{port}/gba-v/online/lo3services/adhoc "
-               f"(WSDL: ?wsdl), {workers} worker(s) x {threads} thread(s), database {url}")
+               f"(WSDL: ?wsdl) and {scheme}://{host}:{port}/haalcentraal/api/bewoning/bewoningen, "
+               f"{workers} worker(s) x {threads} thread(s), database {url}")
     serving.run(app, serving.Options(host, port, workers, threads, tls_cert, tls_key, tls_client_ca,
                                      graceful_timeout))
 

@@ -1,0 +1,251 @@
+"""``adhoc-ws import-gbav``: the public GBA-V test set (fixtures/gbav) and the dump reader.
+
+Each database test runs on SQLite and on PostgreSQL.
+"""
+import datetime as dt
+import gzip
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from adhoc_ws.cli import main
+from adhoc_ws.service import AdhocService
+from adhoc_ws.storage import gbav, loader
+from adhoc_ws.storage.schema import PL_TABELLEN, lo3_pl, lo3_pl_persoon
+from adhoc_ws.vraag import Vraag, Zoekparameter
+
+from conftest import FIXTURES, url_of
+
+DUMP = FIXTURES / "gbav" / "lo3_pl_data.sql.gz"
+STORED = {"lo3_pl": 1205, "lo3_pl_persoon": 5780, "lo3_pl_verblijfplaats": 2418,
+          "lo3_pl_nationaliteit": 1130, "lo3_pl_verblijfstitel": 167, "lo3_pl_reis_doc": 168,
+          "lo3_pl_gezagsverhouding": 108, "lo3_pl_overlijden": 56}
+
+
+def counts(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        found = {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in PL_TABELLEN}
+    return {name: n for name, n in found.items() if n}
+
+
+@pytest.fixture(scope="module")
+def imported(backend):
+    """A database holding the public test set, and the summary of importing it."""
+    engine = backend.new_engine()
+    return engine, gbav.import_files(engine, [DUMP])
+
+
+def ask(engine, *params, masker=(10120, 10210, 10240, 10310, 76710, 76720)):
+    answer = AdhocService(engine).vraag(Vraag(
+        masker=list(masker), parameters=[Zoekparameter(r, w) for r, w in params]))
+    r = answer.resultaat
+    if r.letter != "A":
+        return f"{r.letter}{r.code:03d}"
+    return [{f"{c:02d}.{e:04d}": w for c, voorkomens in [(stapel[0][0], stapel[0][1])
+             for stapel in pl] for e, w in voorkomens} for pl in answer.persoonslijsten]
+
+
+def test_every_persoonslijst_of_the_public_set_is_stored(imported):
+    engine, summary = imported
+    assert summary.persoonslijsten == 1205 and summary.already_present == 0
+    assert dict(summary.inserted) == STORED
+    assert counts(engine) == STORED
+
+
+def test_what_the_set_cannot_give_is_reported(imported):
+    _, summary = imported
+    assert summary.without_address == 2283  # the set holds no lo3_adres rows
+    assert len(summary.orphans) == 25 and sum(summary.orphans.values()) == 75
+    assert 1145 in summary.orphans
+    assert dict(summary.dropped_values) == {"lo3_pl": 4}  # two PLs fill newer lo3_pl columns
+    assert summary.renumbered == 0 and not summary.other_tables
+
+
+def test_importing_again_changes_nothing(imported):
+    engine, _ = imported
+    again = gbav.import_files(engine, [DUMP])
+    assert again.persoonslijsten == 0 and again.already_present == 1205 and not again.inserted
+    assert counts(engine) == STORED
+
+
+def test_found_by_bsn_with_diacritics_and_opschorting(imported):
+    engine, _ = imported
+    assert ask(engine, (10120, "999993008")) == [{
+        "01.0120": "999993008", "01.0210": "Fatima Saïda", "01.0240": "Ksar el Kebir",
+        "01.0310": "19750501", "07.6710": "20080700", "07.6720": "O"}]
+
+
+def test_found_by_geslachtsnaam_and_geboortedatum(imported):
+    engine, _ = imported
+    found = ask(engine, (10240, "Vogel"), (10310, "19580719"))
+    assert [(p["01.0120"], p["01.0210"]) for p in found] == [("999992570", "Albert")]
+
+
+def test_name_search_ignores_diacritics_as_for_loaded_persoonslijsten(imported):
+    engine, _ = imported
+    with engine.connect() as conn:
+        p = lo3_pl_persoon.c
+        bsn, naam, slim, geboren = conn.execute(
+            select(p.burger_service_nr, p.diak_geslachts_naam, p.geslachts_naam, p.geboorte_datum)
+            .where(p.persoon_type == "P", p.stapel_nr == 0, p.volg_nr == 0,
+                   p.diak_geslachts_naam.is_not(None), p.burger_service_nr.is_not(None),
+                   p.geboorte_datum > 10000000)
+            .order_by(p.pl_id).limit(1)).one()
+    assert naam != slim
+    for zoekwaarde in (naam, slim):
+        found = ask(engine, (10240, zoekwaarde), (10310, f"{geboren:08d}"))
+        assert f"{bsn:09d}" in [p["01.0120"] for p in found]
+        assert naam in [p["01.0240"] for p in found]
+
+
+def test_markup_in_a_name_comes_back_as_it_was_stored(imported):
+    engine, _ = imported
+    # in onderzoek since October 1994: the answer carries the onderzoeksgegevens too
+    assert ask(engine, (10120, "999991449"), masker=(10240,)) == [
+        {"01.0240": "<Onbekend> & </Onbemind>", "01.8310": "010000", "01.8320": "19941000"}]
+
+
+# -- all or nothing, other files ----------------------------------------------------------
+
+def first_pls(n: int) -> str:
+    """The statements of the first ``n`` persoonslijsten of the public set (by pl_id)."""
+    lines = gzip.decompress(DUMP.read_bytes()).decode().splitlines()
+    ids = sorted({int(line.split("(", 1)[1].split(",", 1)[0]) for line in lines
+                  if line.startswith("INSERT INTO public.lo3_pl VALUES")})[:n]
+    wanted = tuple(f"VALUES ({i}," for i in ids)
+    return "\n".join(line for line in lines if any(w in line for w in wanted)) + "\n"
+
+
+def test_plain_sql_and_gzip_both_import(engine, tmp_path):
+    sql = tmp_path / "part.sql"
+    sql.write_text(first_pls(3))
+    compressed = tmp_path / "part.sql.gz"
+    compressed.write_bytes(gzip.compress(sql.read_bytes()))
+    assert gbav.import_files(engine, [sql]).persoonslijsten == 3
+    assert gbav.import_files(engine, [compressed]).already_present == 3
+
+
+def test_a_bad_file_imports_nothing_and_says_where(engine, tmp_path):
+    good = tmp_path / "good.sql"
+    good.write_text(first_pls(3))
+    bad = tmp_path / "bad.sql"
+    bad.write_text("-- a comment\nINSERT INTO public.lo3_pl VALUES (1, NULL);\n"
+                   "INSERT INTO public.lo3_pl_overlijden VALUES (1, 'x');\n")
+    with pytest.raises(gbav.DumpError, match=r"bad\.sql:2: lo3_pl: 2 values, the GBA-V table has 25"):
+        gbav.import_files(engine, [good, bad])
+    assert counts(engine) == {}
+
+
+def test_two_persoonslijsten_with_one_a_nummer_import_nothing(engine, tmp_path):
+    dump = tmp_path / "two.sql"
+    first = first_pls(1)  # pl_id 1
+    dump.write_text(first + first.replace("VALUES (1,", "VALUES (99999,"))
+    with pytest.raises(gbav.DumpError, match=r"two\.sql:\d+: A-nummer \d{10} is also the A-nummer of "
+                                             r"the persoonslijst at .*two\.sql:\d+"):
+        gbav.import_files(engine, [dump])
+    assert counts(engine) == {}
+
+
+def test_a_taken_pl_id_is_replaced_by_a_free_one(engine, tmp_path):
+    loader.load(engine, [FIXTURES / "demo-janssen.json"])
+    before = counts(engine)["lo3_pl"]
+    dump = tmp_path / "pl1.sql"
+    dump.write_text(first_pls(1))  # the set's first pl_id is 1, as the demo's first
+    summary = gbav.import_files(engine, [dump])
+    assert summary.persoonslijsten == 1 and summary.renumbered == 1
+    assert counts(engine)["lo3_pl"] == before + 1
+    assert ask(engine, (10120, "999993112"), masker=(10240,)) == [{"01.0240": "Zon"}]
+
+
+def test_cli_reports_and_fails_cleanly(engine, tmp_path):
+    good = tmp_path / "good.sql"
+    good.write_text(first_pls(2))
+    result = CliRunner().invoke(main, ["--db", url_of(engine), "import-gbav", str(good)])
+    assert result.exit_code == 0 and "imported 2 persoonslijsten from 1 file(s)" in result.output
+    assert "lo3_pl: 2 rows" in result.output
+    bad = tmp_path / "bad.sql"
+    bad.write_text("\n\nCOPY public.lo3_pl (pl_id) FROM stdin;\n")
+    result = CliRunner().invoke(main, ["--db", url_of(engine), "import-gbav", str(bad)])
+    assert result.exit_code == 1
+    assert "nothing imported" in result.output and "bad.sql:3: only INSERT statements" in result.output
+    assert "Traceback" not in result.output
+
+
+# -- reading the SQL ----------------------------------------------------------------------
+
+def rows(sql: str):
+    inserts, other = gbav.parse(sql, "t.sql")
+    return [(i.table, r) for i in inserts for _, r in i.rows], other
+
+
+def overlijden(*values) -> str:
+    """An INSERT of one lo3_pl_overlijden row: pl_id, volg_nr, then the given values."""
+    rest = list(values) + ["NULL"] * (18 - 2 - len(values))
+    return f"INSERT INTO lo3_pl_overlijden VALUES (1, 0, {', '.join(rest)});"
+
+
+def test_strings_keep_quotes_semicolons_parentheses_and_newlines():
+    sql = overlijden("6030", "'it''s; a ),( test\nover two lines'")
+    [(table, row)], _ = rows(sql)
+    assert table == "lo3_pl_overlijden" and row["overlijden_datum"] == 6030
+    assert row["overlijden_plaats"] == "it's; a ),( test\nover two lines"
+
+
+def test_escape_strings_casts_null_and_comments():
+    sql = ("/* header */ -- comment\n"
+           "INSERT INTO public.lo3_pl_overlijden (pl_id, volg_nr, overlijden_plaats, overlijden_land_code)"
+           " VALUES (1, 0, E'a\\'b\\nc'::character varying(40), NULL::smallint);")
+    [(_, row)], _ = rows(sql)
+    assert row == {"pl_id": 1, "volg_nr": 0, "overlijden_plaats": "a'b\nc", "overlijden_land_code": None}
+
+
+def test_several_rows_in_one_insert_and_on_conflict():
+    sql = ("INSERT INTO lo3_pl_overlijden (pl_id, volg_nr) VALUES (1, 0), (2, 0),\n(3, 1) "
+           "ON CONFLICT DO NOTHING;")
+    found, _ = rows(sql)
+    assert [(r["pl_id"], r["volg_nr"]) for _, r in found] == [(1, 0), (2, 0), (3, 1)]
+
+
+def test_settings_schema_and_other_tables_are_skipped():
+    sql = ("SET client_encoding = 'UTF8';\nSELECT pg_catalog.setval('s', 1, true);\n"
+           "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n\\connect test\n"
+           "INSERT INTO public.lo3_land VALUES (6030, 'Nederland'), (5010, 'België');\n")
+    found, other = rows(sql)
+    assert found == [] and other == {"lo3_land": 2}
+
+
+def test_timestamps_become_datetimes():
+    sql = "INSERT INTO lo3_pl (pl_id, mutatie_dt) VALUES (7, '2009-03-06 15:58:49.967043');"
+    [(_, row)], _ = rows(sql)
+    assert row["mutatie_dt"] == dt.datetime(2009, 3, 6, 15, 58, 49, 967043)
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("DELETE FROM lo3_pl;", "t.sql:1: only INSERT statements are imported, found DELETE"),
+    ("\nCOPY lo3_pl FROM stdin;", "t.sql:2: only INSERT statements are imported, found COPY "
+                                  "(dump with pg_dump --inserts or --column-inserts)"),
+    ("INSERT INTO lo3_pl (pl_id, geheim) VALUES (1, 0);", "t.sql:1: lo3_pl has no column 'geheim'"),
+    ("INSERT INTO lo3_pl (pl_id, versie_nr) VALUES (1);", "t.sql:1: lo3_pl: 1 values for 2 columns"),
+    ("INSERT INTO lo3_pl (pl_id, versie_nr) VALUES (1, 'x');",
+     "t.sql:1: lo3_pl.versie_nr: 'x' is not a whole number"),
+    ("INSERT INTO lo3_pl (pl_id, versie_nr) VALUES (1, 40000);",
+     "t.sql:1: lo3_pl.versie_nr: 40000 is out of range"),
+    ("INSERT INTO lo3_pl (pl_id, bijhouding_opschort_reden) VALUES (1, 'OO');",
+     "t.sql:1: lo3_pl.bijhouding_opschort_reden: 'OO' is longer than 1 characters"),
+    ("INSERT INTO lo3_pl (pl_id, mutatie_dt) VALUES (1, 'yesterday');",
+     "t.sql:1: lo3_pl.mutatie_dt: 'yesterday' is not a timestamp"),
+    ("INSERT INTO lo3_pl (pl_id) VALUES (1)", "t.sql:1: statement without a closing ';'"),
+    ("INSERT INTO lo3_pl (pl_id) VALUES (1) RETURNING pl_id;", "t.sql:1: unexpected 'RETURNING'"),
+    ("INSERT INTO lo3_pl (pl_id) VALUES ('unterminated);", "t.sql:1: cannot read"),
+])
+def test_what_is_not_a_plain_insert_is_an_error_naming_the_line(sql, message):
+    with pytest.raises(gbav.DumpError) as e:
+        gbav.parse(sql, "t.sql")
+    assert str(e.value).startswith(message)
+
+
+def test_the_column_order_is_that_of_the_gbav_schema():
+    assert gbav.GBAV_COLUMNS["lo3_pl_persoon"][-1] == "registratie_betrekking"
+    assert "geslachts_naam_fold" not in gbav.GBAV_COLUMNS["lo3_pl_persoon"]
+    assert gbav.GBAV_COLUMNS["lo3_pl"] == [c.name for c in lo3_pl.c]
