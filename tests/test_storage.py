@@ -117,3 +117,23 @@ def test_a_bsn_stored_for_another_a_nummer_is_refused(engine, tmp_path):
                                         "to A-nummer 1234567890"):
         loader.load(engine, [write(tmp_path, wrap(persoon(anr="2234567890")), "second.json")])
     assert read_all(engine) == [persoon()]
+
+
+def test_dropping_one_schema_keeps_the_trigram_indexes_of_another(tmp_path_factory):
+    """pg_trgm lives in public, so no application schema takes it (and others' indexes) along."""
+    from sqlalchemy import text
+
+    from conftest import Backend
+
+    backend = Backend("postgresql", tmp_path_factory)
+    first, drop_first = backend._create()
+    second = backend.new_engine()
+    try:
+        drop_first()
+        with second.connect() as conn:
+            assert conn.execute(text("SELECT extnamespace::regnamespace::text FROM pg_extension "
+                                     "WHERE extname = 'pg_trgm'")).scalar() == "public"
+            assert conn.execute(text("SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
+                                     "AND indexname = 'adhoc_persoon_naam_trgm'")).scalar() == 1
+    finally:
+        backend.close()

@@ -64,10 +64,14 @@ TRIGRAM_INDEXES = {"adhoc_persoon_naam_trgm": ("lo3_pl_persoon", "geslachts_naam
 def _trigram_indexes(engine: Engine) -> list[str]:
     """CREATE INDEX statements for names searched with no fixed start or end (``*oma*``),
     PostgreSQL only. pg_trgm is a trusted extension (PostgreSQL 13+); where it cannot be
-    created, there are none, and such searches still work, on a scan."""
+    created, there are none, and such searches still work, on a scan.
+
+    The extension goes into ``public``, not the first schema of the search path: an extension
+    in one application schema is dropped with it, and takes the trigram indexes of every
+    other schema along."""
     try:
         with engine.begin() as conn:
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
             schema = conn.execute(text("SELECT extnamespace::regnamespace::text FROM pg_extension "
                                        "WHERE extname = 'pg_trgm'")).scalar()
     except DBAPIError as e:
