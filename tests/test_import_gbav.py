@@ -99,6 +99,13 @@ def test_name_search_ignores_diacritics_as_for_loaded_persoonslijsten(imported):
         assert naam in [p["01.0240"] for p in found]
 
 
+def test_a_bsn_on_two_persoonslijsten_finds_both_as_gbav_holds_them(imported):
+    engine, _ = imported
+    found = ask(engine, (10120, "999995923"), masker=(10110, 10240))
+    assert sorted((p["01.0110"], p["01.0240"]) for p in found) == [
+        ("5727590243", "Boer"), ("6318602430", "Bultenaar")]
+
+
 def test_markup_in_a_name_comes_back_as_it_was_stored(imported):
     engine, _ = imported
     # in onderzoek since October 1994: the answer carries the onderzoeksgegevens too
