@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import IntegrityError
 
 from . import catalogue, protocol, serving
 from .accounts import Accounts, AfnemersFileError, load_afnemers
@@ -99,12 +98,15 @@ def import_gbav(ctx, files):
         summary = gbav.import_files(engine, files)
     except gbav.DumpError as e:
         raise click.ClickException(f"nothing imported: {e}") from None
-    except IntegrityError as e:
-        raise click.ClickException(f"nothing imported: the database refused a row: {e.orig}") from None
     click.echo(f"imported {summary.persoonslijsten} persoonslijsten from {len(files)} file(s) in "
                f"{time.perf_counter() - started:.1f} s; {summary.already_present} already present")
     for table, count in sorted(summary.inserted.items()):
         click.echo(f"  {table}: {count} rows")
+    if summary.present:
+        click.echo(f"  {sum(summary.present.values())} row(s) of persoonslijsten already present: "
+                   f"left as stored")
+    if summary.repeated:
+        click.echo(f"  {summary.repeated} row(s) repeat an earlier row exactly: skipped")
     if summary.renumbered:
         click.echo(f"  {summary.renumbered} persoonslijst(en) got another pl_id (theirs was taken)")
     if summary.without_address:

@@ -7,7 +7,7 @@ import gzip
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from adhoc_ws.cli import main
 from adhoc_ws.service import AdhocService
@@ -66,6 +66,7 @@ def test_importing_again_changes_nothing(imported):
     engine, _ = imported
     again = gbav.import_files(engine, [DUMP])
     assert again.persoonslijsten == 0 and again.already_present == 1205 and not again.inserted
+    assert dict(again.present) == STORED and again.repeated == 0
     assert counts(engine) == STORED
 
 
@@ -179,6 +180,57 @@ def test_cli_reports_and_fails_cleanly(engine, tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_row_repeated_exactly_is_skipped_and_counted(engine, tmp_path):
+    dump = tmp_path / "twice.sql"
+    once = first_pls(1)
+    dump.write_text(once + once)  # as a dump written twice into one file, or ON CONFLICT DO NOTHING
+    summary = gbav.import_files(engine, [dump])
+    assert summary.persoonslijsten == 1 and summary.repeated == len(once.splitlines())
+    assert counts(engine)["lo3_pl"] == 1
+
+
+def test_one_key_with_other_values_imports_nothing(engine, tmp_path):
+    dump = tmp_path / "clash.sql"
+    dump.write_text(first_pls(1) + overlijden("6030") + "\n" + overlijden("5010") + "\n")
+    with pytest.raises(gbav.DumpError, match=r"clash\.sql:\d+: lo3_pl_overlijden \(pl_id 1, volg_nr 0\) "
+                                             r"is also at .*clash\.sql:\d+, with other values"):
+        gbav.import_files(engine, [dump])
+    assert counts(engine) == {}
+
+
+def test_empty_time_stamps_are_filled_in(engine, tmp_path):
+    dump = tmp_path / "nodates.sql"
+    lines = first_pls(1).splitlines()
+    pl = next(i for i, line in enumerate(lines) if line.startswith("INSERT INTO public.lo3_pl VALUES"))
+    inserted = gbav.parse(lines[pl] + "\n", "x")[0][0].rows[0][1]
+    columns = ", ".join(c for c in inserted if c not in gbav.TIMESTAMPS)
+    values = ", ".join("NULL" if inserted[c] is None else repr(str(inserted[c]))
+                       for c in inserted if c not in gbav.TIMESTAMPS)
+    lines[pl] = f"INSERT INTO lo3_pl ({columns}, creatie_dt, mutatie_dt) VALUES ({values}, NULL, NULL);"
+    dump.write_text("\n".join(lines) + "\n")
+    assert gbav.import_files(engine, [dump]).persoonslijsten == 1
+    with engine.connect() as conn:
+        stamps = conn.execute(select(lo3_pl.c.creatie_dt, lo3_pl.c.mutatie_dt)).one()
+    assert all(isinstance(s, dt.datetime) for s in stamps)
+
+
+def test_what_the_database_refuses_imports_nothing(engine, backend, tmp_path):
+    with engine.begin() as conn:
+        if backend.name == "sqlite":
+            conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON lo3_pl_overlijden "
+                              "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"))
+        else:
+            conn.execute(text("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                              "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"))
+            conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON lo3_pl_overlijden "
+                              "FOR EACH ROW EXECUTE FUNCTION refuse()"))
+    dump = tmp_path / "refused.sql"
+    dump.write_text(first_pls(2) + overlijden("6030") + "\n")
+    with pytest.raises(gbav.DumpError, match="the database refused the import: .*refused by the test"):
+        gbav.import_files(engine, [dump])
+    assert counts(engine) == {}
+
+
 # -- reading the SQL ----------------------------------------------------------------------
 
 def rows(sql: str):
@@ -245,6 +297,17 @@ def test_timestamps_become_datetimes():
     ("INSERT INTO lo3_pl (pl_id) VALUES (1)", "t.sql:1: statement without a closing ';'"),
     ("INSERT INTO lo3_pl (pl_id) VALUES (1) RETURNING pl_id;", "t.sql:1: unexpected 'RETURNING'"),
     ("INSERT INTO lo3_pl (pl_id) VALUES ('unterminated);", "t.sql:1: cannot read"),
+    ("INSERT INTO lo3_kiezer VALUES (1);", "t.sql:1: unknown table 'lo3_kiezer': not a table of the GBA-V"),
+    ("INSERT INTO lo3_pl (pl_id, versie_nr, versie_nr) VALUES (1, 2, 3);",
+     "t.sql:1: lo3_pl: column 'versie_nr' is named twice"),
+    ("INSERT INTO lo3_pl (versie_nr) VALUES (1);", "t.sql:1: lo3_pl: no value for pl_id, which needs one"),
+    ("INSERT INTO lo3_pl_persoon (pl_id, stapel_nr, volg_nr) VALUES (1, 0, 0);",
+     "t.sql:1: lo3_pl_persoon: no value for persoon_type"),
+    ("INSERT INTO lo3_pl_overlijden (pl_id, volg_nr, overlijden_plaats) VALUES (1, 0, 'a\x00b');",
+     "t.sql:1: lo3_pl_overlijden.overlijden_plaats: 'a\\x00b' holds a NUL character"),
+    ("SET standard_conforming_strings = off;", "t.sql:1: standard_conforming_strings = off is not supported"),
+    ("INSERT INTO lo3_pl VALUES (1" + ", NULL" * 26 + ");",
+     "t.sql:1: lo3_pl: 27 values, the GBA-V table has 25 columns (or 28 in a newer GBA-V)"),
 ])
 def test_what_is_not_a_plain_insert_is_an_error_naming_the_line(sql, message):
     with pytest.raises(gbav.DumpError) as e:
@@ -256,3 +319,11 @@ def test_the_column_order_is_that_of_the_gbav_schema():
     assert gbav.GBAV_COLUMNS["lo3_pl_persoon"][-1] == "registratie_betrekking"
     assert "geslachts_naam_fold" not in gbav.GBAV_COLUMNS["lo3_pl_persoon"]
     assert gbav.GBAV_COLUMNS["lo3_pl"] == [c.name for c in lo3_pl.c]
+
+
+def test_the_columns_a_newer_gbav_adds_are_counted_not_stored():
+    sql = ("INSERT INTO lo3_pl (pl_id, mutatie_dt, adres_eu_lidstaat_van_herkomst, land_eu_lidstaat_van_herkomst)"
+           " VALUES (1, '2020-01-01 00:00:00', 'Rue 1', NULL);")
+    inserts, _ = gbav.parse(sql, "t.sql")
+    [(_, row)] = inserts[0].rows
+    assert inserts[0].dropped == 1 and "adres_eu_lidstaat_van_herkomst" not in row

@@ -3,22 +3,28 @@
 The SQL is never executed. :func:`statements` reads it with a small tokenizer (strings with
 ``''`` and ``E'…'`` escapes, numbers, NULL, ``::type`` casts, comments) and understands only
 ``INSERT INTO [schema.]table [(columns)] VALUES (…), … [ON CONFLICT DO NOTHING];``. Settings and
-schema statements (SET, SELECT setval, CREATE, ALTER, …) are skipped; anything that would
-change data otherwise (COPY, UPDATE, DELETE, …) is an error naming file and line.
+schema statements (SET, SELECT setval, CREATE, ALTER, …) are skipped, and so are the rows of
+the other GBA-V tables (the landelijke tabellen, …; counted); anything that would change data
+otherwise (COPY, UPDATE, DELETE, …) and a table GBA-V does not have are errors naming file and
+line.
 
 Without a column list, values are by position in the GBA-V CREATE TABLE order, which is the
 order of our tables without the columns that are ours (the search accelerators, computed
-here as the loader computes them). Values past the GBA-V columns (a newer GBA-V adds three to
-``lo3_pl``) are not stored; the summary counts them.
+here as the loader computes them, see :meth:`StoredElement.accelerators`). Another number of
+values is an error, except the three columns a newer GBA-V adds to ``lo3_pl`` (the address in
+the EU member state of origin, which has no rubriek here): their values are not stored, the
+summary counts them.
 
-Everything of one run is checked before anything is written and written in one transaction:
-an error leaves the database as it was. A persoonslijst is recognised by the A-nummer of its
+Everything of one run is checked before anything is written (types, lengths, ranges, NOT NULL,
+one row per primary key, one persoonslijst per A-nummer) and written in one transaction: an
+error leaves the database as it was. A persoonslijst is recognised by the A-nummer of its
 actual persoon: one already stored is left as it is (so an import can be repeated), and a
 dump's ``pl_id`` already used by another persoonslijst is replaced by a free one. A
 verblijfplaats whose ``adres_id`` names no ``lo3_adres`` row of the dump gets no address
 (the public test set holds no addresses), and rows of a ``pl_id`` without ``lo3_pl`` row
 belong to no persoonslijst and are skipped (the public set has 75 such rows); the summary
-counts both.
+counts both. A row that repeats an earlier row of the dump exactly is skipped (as ``ON CONFLICT
+DO NOTHING`` would); one that has the same key but other values is an error.
 """
 from __future__ import annotations
 
@@ -31,16 +37,40 @@ from pathlib import Path
 
 from sqlalchemy import BigInteger, DateTime, Integer, SmallInteger, func, insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
-from ..charset import fold
 from . import database
-from .mapping import address_key
+from .mapping import STORAGE, address_key
 from .schema import PL_TABELLEN, lo3_adres, lo3_pl, lo3_pl_persoon
 
 TABLES = {t.name: t for t in [*PL_TABELLEN, lo3_adres]}
 OURS = {"address_key"}  # besides every *_fold and *_fold_rev column
 GBAV_COLUMNS = {name: [c.name for c in t.c if c.name not in OURS and "_fold" not in c.name]
                 for name, t in TABLES.items()}
+# columns a newer GBA-V appends (Europees kiesrecht: address in the EU member state of origin);
+# no rubriek of the catalogue holds them, so their values are counted, not stored
+NEWER_COLUMNS = {"lo3_pl": ["adres_eu_lidstaat_van_herkomst", "plaats_eu_lidstaat_van_herkomst",
+                            "land_eu_lidstaat_van_herkomst"]}
+# the other tables of the GBA-V schema: their rows are skipped (and counted)
+OTHER_GBAV_TABLES = frozenset("""
+    activiteit_small afnemer gebeurtenis_data gebeurtenis_small haalcentraal_vraag herindeling
+    lo3_adres_afnemer_ind lo3_afnemers_verstrekking_aut lo3_akte_aand lo3_autorisatie lo3_bericht
+    lo3_gba_deelnemer lo3_gemeente lo3_gezagsverhouding lo3_land lo3_mailbox lo3_nationaliteit
+    lo3_nl_nat_verkrijg_verlies_reden lo3_nl_reis_doc_autoriteit lo3_nl_reis_doc_soort
+    lo3_pl_afnemer_ind lo3_pl_paw_index_2 lo3_pl_serialized lo3_relatie_eind_reden
+    lo3_rni_deelnemer lo3_titel_predicaat lo3_verblijfstitel_aand lo3_voorvoegsel
+    lo3_voorwaarde_regel_aut lo3_vospg_instructie lookup_codering lookup_codewaarde miteller
+    miteller_marker monitor selectie_enumeratie selectie_instelling spg_mailbox spg_schema
+    tmp_convert_special_characters_adres tmp_convert_special_characters_persoon
+    toestand_overgang pl_bericht""".split())
+# per table, the elements that have search columns, one per column (several categories share one)
+ACCELERATED = {name: list({s.column: s for storage in STORAGE.values()
+                           for s in storage.elements.values()
+                           if s.table.name == name and s.fold_column}.values()) for name in TABLES}
+# NOT NULL columns without a default (the import fills in the time stamps lo3_pl lacks)
+REQUIRED = {name: [c.name for c in t.c if not c.nullable and c.server_default is None
+                   and c.name != "mutatie_dt"] for name, t in TABLES.items()}
+TIMESTAMPS = ("creatie_dt", "mutatie_dt")
 SKIPPED = {"SET", "SELECT", "CREATE", "ALTER", "COMMENT", "GRANT", "REVOKE", "BEGIN", "COMMIT",
            "START", "END", "DROP"}
 INTEGER_RANGES = {SmallInteger: 2**15, Integer: 2**31, BigInteger: 2**63}
@@ -182,6 +212,10 @@ def parse(text: str, source: str = "<dump>") -> tuple[list[Insert], Counter]:
     for tokens in statements(text, source):
         reader = _Reader(tokens, source)
         first = tokens[0].text.upper()
+        if first == "SET" and [t.text.lower().strip("'") for t in tokens[1:4]] in (
+                ["standard_conforming_strings", "=", "off"], ["standard_conforming_strings", "to", "off"]):
+            raise reader.error("standard_conforming_strings = off is not supported "
+                               "(backslashes in strings would be escapes)")
         if first in SKIPPED:
             continue
         if first != "INSERT":
@@ -212,6 +246,9 @@ def parse(text: str, source: str = "<dump>") -> tuple[list[Insert], Counter]:
         if reader.peek() is not None:
             raise reader.error(f"unexpected {reader.peek().text!r} after the values")
         if table not in TABLES:
+            if table not in OTHER_GBAV_TABLES:
+                raise DumpError(f"{source}:{tokens[0].line}: unknown table {table!r}: not a table of "
+                                f"the GBA-V schema (adhoc-ws imports {', '.join(TABLES)})")
             other[table] += len(rows)
             continue
         inserts.append(_insert(table, columns, rows, tokens[0].line, source))
@@ -230,23 +267,34 @@ def _row(reader: _Reader) -> tuple[list, int]:
 
 
 def _insert(table: str, columns: list[str] | None, rows, line: int, source: str) -> Insert:
-    known = GBAV_COLUMNS[table]
+    known, newer = GBAV_COLUMNS[table], NEWER_COLUMNS.get(table, [])
     if columns is not None:
-        unknown = [c for c in columns if c not in known]
+        unknown = [c for c in columns if c not in known and c not in newer]
         if unknown:
             raise DumpError(f"{source}:{line}: {table} has no column {unknown[0]!r} "
                             f"(adhoc-ws stores the GBA-V columns: {', '.join(known)})")
-    names = columns or known
+        twice = [c for c in columns if columns.count(c) > 1]
+        if twice:
+            raise DumpError(f"{source}:{line}: {table}: column {twice[0]!r} is named twice")
     result = Insert(table, [], line)
     for values, row_line in rows:
         where = f"{source}:{row_line}: {table}"
         if columns is not None and len(values) != len(columns):
             raise DumpError(f"{where}: {len(values)} values for {len(columns)} columns")
-        if len(values) < len(known) and columns is None:
-            raise DumpError(f"{where}: {len(values)} values, the GBA-V table has {len(known)} columns")
-        result.dropped += sum(v is not None for v in values[len(names):])
-        result.rows.append((f"{source}:{row_line}", {n: _convert(TABLES[table].c[n], v, f"{where}.{n}")
-                                                     for n, v in zip(names, values)}))
+        if columns is None and len(values) not in (len(known), len(known) + len(newer)):
+            also = f" (or {len(known) + len(newer)} in a newer GBA-V)" if newer else ""
+            raise DumpError(f"{where}: {len(values)} values, the GBA-V table has {len(known)} columns{also}")
+        names = columns or [*known, *newer]
+        row = {}
+        for name, value in zip(names, values):
+            if name in newer:
+                result.dropped += value is not None
+            else:
+                row[name] = _convert(TABLES[table].c[name], value, f"{where}.{name}")
+        for column in REQUIRED[table]:
+            if row.get(column) is None:
+                raise DumpError(f"{where}: no value for {column}, which needs one")
+        result.rows.append((f"{source}:{row_line}", row))
     return result
 
 
@@ -271,6 +319,8 @@ def _convert(column, value, where: str):
         except ValueError:
             raise DumpError(f"{where}: {value!r} is not a timestamp") from None
     text = str(value)
+    if "\x00" in text:
+        raise DumpError(f"{where}: {text!r} holds a NUL character, which no database column stores")
     length = getattr(column.type, "length", None)
     if length and len(text) > length:
         raise DumpError(f"{where}: {text!r} is longer than {length} characters")
@@ -282,6 +332,7 @@ class Summary:
     """What an import did."""
 
     inserted: Counter = field(default_factory=Counter)  # table -> rows
+    present: Counter = field(default_factory=Counter)  # table -> rows already stored, not inserted
     persoonslijsten: int = 0
     already_present: int = 0  # persoonslijsten whose A-nummer was stored already
     renumbered: int = 0  # persoonslijsten given another pl_id
@@ -289,6 +340,7 @@ class Summary:
     orphans: Counter = field(default_factory=Counter)  # pl_id -> rows without a lo3_pl row, skipped
     dropped_values: Counter = field(default_factory=Counter)  # table -> values not stored
     other_tables: Counter = field(default_factory=Counter)  # table -> rows skipped
+    repeated: int = 0  # rows that repeat an earlier row of the dump exactly: skipped
 
 
 def read(path: str | Path) -> str:
@@ -313,44 +365,74 @@ def import_files(engine: Engine, paths) -> Summary:
             rows[ins.table] += ins.rows
             summary.dropped_values[ins.table] += ins.dropped
     summary.dropped_values = +summary.dropped_values
+    for table, table_rows in rows.items():
+        rows[table], repeated = _one_per_key(TABLES[table], table_rows)
+        summary.repeated += repeated
     database.init(engine)
-    with engine.begin() as conn:
-        plan = _Plan(conn, rows)
-        summary.persoonslijsten, summary.already_present = len(plan.new_ids), plan.present
-        summary.renumbered = sum(old != new for old, new in plan.new_ids.items())
-        summary.orphans = plan.orphans
-        addresses = plan.addresses([r for _, r in rows.get("lo3_adres", [])])
-        for table in TABLES.values():
-            todo = []
-            for _, row in rows.get(table.name, []) if table is not lo3_adres else []:
-                pl_id = plan.new_ids.get(row["pl_id"])
-                if pl_id is None:
-                    continue  # already present
-                row = {**row, "pl_id": pl_id}
-                if "adres_id" in row and row["adres_id"] is not None:
-                    row["adres_id"] = addresses.get(row["adres_id"])
-                    summary.without_address += row["adres_id"] is None
-                todo.append(_with_accelerators(table.name, row))
-            if table is lo3_pl:
-                now = dt.datetime.now()
-                todo = [{**r, "mutatie_dt": r.get("mutatie_dt") or now} for r in todo]
-            for start in range(0, len(todo), 1000):
-                conn.execute(insert(table), todo[start:start + 1000])
-            summary.inserted[table.name] += len(todo)
-        summary.inserted["lo3_adres"] += plan.new_addresses
+    try:
+        with engine.begin() as conn:
+            _write(conn, rows, summary)
+    except DBAPIError as e:
+        raise DumpError(f"the database refused the import: {e.orig}") from None
     database.analyze(engine)
     summary.inserted = +summary.inserted
     return summary
 
 
-def _with_accelerators(table: str, row: dict) -> dict:
-    """The row with our search columns, computed from the value itself (diak_* when present)."""
-    for column in TABLES[table].c:
-        base = column.name.removesuffix("_fold_rev").removesuffix("_fold")
-        if base != column.name:
-            value = row.get(f"diak_{base}") or row.get(base)
-            folded = fold(value) if value is not None else None
-            row[column.name] = folded[::-1] if folded and column.name.endswith("_rev") else folded
+def _one_per_key(table, table_rows: list[tuple[str, dict]]) -> tuple[list[tuple[str, dict]], int]:
+    """The rows without exact repeats (and how many there were); one key with two rows is an error."""
+    key_columns = [c.name for c in table.primary_key.columns]
+    seen: dict[tuple, tuple[str, dict]] = {}
+    kept = []
+    for where, row in table_rows:
+        key = tuple(row.get(c) for c in key_columns)
+        if key in seen:
+            first_where, first = seen[key]
+            if first == row:
+                continue
+            shown = ", ".join(f"{c} {v}" for c, v in zip(key_columns, key))
+            raise DumpError(f"{where}: {table.name} ({shown}) is also at {first_where}, with other values")
+        seen[key] = (where, row)
+        kept.append((where, row))
+    return kept, len(table_rows) - len(kept)
+
+
+def _write(conn, rows: dict[str, list[tuple[str, dict]]], summary: Summary) -> None:
+    plan = _Plan(conn, rows)
+    summary.persoonslijsten, summary.already_present = len(plan.new_ids), plan.present
+    summary.renumbered = sum(old != new for old, new in plan.new_ids.items())
+    summary.orphans = plan.orphans
+    addresses = plan.addresses([r for _, r in rows.get("lo3_adres", [])])
+    now = dt.datetime.now()
+    for table in TABLES.values():
+        todo = []
+        for _, row in rows.get(table.name, []) if table is not lo3_adres else []:
+            if row["pl_id"] in plan.orphans:
+                continue
+            pl_id = plan.new_ids.get(row["pl_id"])
+            if pl_id is None:
+                summary.present[table.name] += 1
+                continue
+            row = {**row, "pl_id": pl_id}
+            if "adres_id" in row and row["adres_id"] is not None:
+                row["adres_id"] = addresses.get(row["adres_id"])
+                summary.without_address += row["adres_id"] is None
+            todo.append(_completed(table.name, row, now))
+        for start in range(0, len(todo), 1000):
+            conn.execute(insert(table), todo[start:start + 1000])
+        summary.inserted[table.name] += len(todo)
+    summary.inserted["lo3_adres"] += plan.new_addresses
+    summary.present = +summary.present
+
+
+def _completed(table: str, row: dict, now: dt.datetime) -> dict:
+    """The row with our search columns (from the value itself, ``diak_*`` when present) and the
+    time stamps a dump may leave empty."""
+    for element in ACCELERATED[table]:
+        row.update(element.accelerators(element.stored_value(row)))
+    for column in TIMESTAMPS:
+        if column in TABLES[table].c and row.get(column) is None:
+            row[column] = now
     return row
 
 
@@ -409,7 +491,7 @@ class _Plan:
             return result
         top = self.conn.execute(select(func.max(lo3_adres.c.adres_id))).scalar() or 0
         for row in rows:
-            row = _with_accelerators("lo3_adres", dict(row))
+            row = _completed("lo3_adres", dict(row), dt.datetime.now())
             key = address_key(row)
             found = self.conn.execute(select(lo3_adres.c.adres_id).where(lo3_adres.c.address_key == key)
                                       ).scalar()

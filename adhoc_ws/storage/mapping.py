@@ -46,11 +46,23 @@ class StoredElement:
         if self.diak_column:
             plain = slim(waarde)[:self.length]
             row = {self.column: plain, self.diak_column: waarde if plain != waarde else None}
-        if self.fold_column:
-            row[self.fold_column] = fold(waarde)
-        if self.reversed_column:
-            row[self.reversed_column] = fold(waarde)[::-1]
+        row.update(self.accelerators(waarde))
         return row
+
+    def accelerators(self, waarde: str | None) -> dict[str, Any]:
+        """Our search columns for a value (the value itself, with its diacritics)."""
+        row = {}
+        if self.fold_column:
+            row[self.fold_column] = None if waarde is None else fold(waarde)
+        if self.reversed_column:
+            row[self.reversed_column] = None if waarde is None else fold(waarde)[::-1]
+        return row
+
+    def stored_value(self, row) -> Any:
+        """The value as stored in ``row`` (a text's ``diak_*`` twin when it has one), unformatted."""
+        if self.diak_column and row.get(self.diak_column) is not None:
+            return row[self.diak_column]
+        return row.get(self.column)
 
     def from_db(self, row) -> str | None:
         if self.diak_column and row[self.diak_column] is not None:
