@@ -137,3 +137,20 @@ def test_dropping_one_schema_keeps_the_trigram_indexes_of_another(tmp_path_facto
                                      "AND indexname = 'adhoc_persoon_naam_trgm'")).scalar() == 1
     finally:
         backend.close()
+
+
+def test_reading_many_times_gives_the_same_persoonslijsten_and_leaves_the_planner_as_it_was(
+        engine, backend, tmp_path):
+    # PostgreSQL: the read statement runs prepared (psycopg, from its 6th run on a connection)
+    # with a generic plan, a setting for that statement only
+    pls = [persoon(), niet_ingezetene()]
+    loader.load(engine, [write(tmp_path, wrap(*pls))])
+    with engine.connect() as conn:
+        ids = [r.pl_id for r in conn.execute(select(lo3_pl.c.pl_id).order_by(lo3_pl.c.pl_id))]
+        conn.commit()
+        for _ in range(8):
+            with conn.begin():
+                assert list(read_persoonslijsten(conn, ids).values()) == pls
+                assert list(read_persoonslijsten(conn, ids[1:]).values()) == pls[1:]
+                if backend.name == "postgresql":
+                    assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "auto"

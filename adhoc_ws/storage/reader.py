@@ -87,7 +87,7 @@ def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Perso
     dialect = conn.dialect.name
     params = ({"ids": list(pl_ids)} if dialect == "postgresql"
               else {f"i{i}": pl_id for i, pl_id in enumerate(pl_ids)})
-    for table, text in conn.exec_driver_sql(_sql(dialect, len(pl_ids)), params):
+    for table, text in _rows(conn, _sql(dialect, len(pl_ids)), params):
         row = json.loads(text)
         for storage in _storages_for(row, _TABLES[table]):
             voorkomen = storage.from_row(row)
@@ -95,6 +95,18 @@ def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Perso
             volg_nr = row["volg_nr"] if storage.has_volg_nr else 0
             found[row["pl_id"]][storage.categorie.code][stapel_nr][volg_nr] = voorkomen
     return {pl_id: _assemble(categories) for pl_id, categories in found.items()}
+
+
+def _rows(conn: Connection, sql: str, params: dict) -> list:
+    """The statement's rows. On PostgreSQL with its generic plan (index scans on pl_id, whatever
+    the PLs): planning the ten branches anew costs more than running them, and psycopg prepares
+    a statement a connection runs often. The setting holds for this statement only."""
+    if conn.dialect.name != "postgresql":
+        return conn.exec_driver_sql(sql, params).all()
+    conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+    rows = conn.exec_driver_sql(sql, params).all()
+    conn.exec_driver_sql("SET LOCAL plan_cache_mode TO DEFAULT")  # (an error ends the transaction)
+    return rows
 
 
 def _assemble(categories: dict) -> Persoonslijst:
