@@ -172,6 +172,11 @@ def test_cli_reports_and_fails_cleanly(engine, tmp_path):
     result = CliRunner().invoke(main, ["--db", url_of(engine), "import-gbav", str(good)])
     assert result.exit_code == 0 and "imported 2 persoonslijsten from 1 file(s)" in result.output
     assert "lo3_pl: 2 rows" in result.output
+    again = CliRunner().invoke(main, ["--db", url_of(engine), "import-gbav", str(good), str(good)])
+    assert again.exit_code == 0 and "imported 0 persoonslijsten from 2 file(s)" in again.output
+    assert "; 2 already present" in again.output
+    assert "row(s) of persoonslijsten already present: left as stored" in again.output
+    assert "row(s) repeat an earlier row exactly: skipped" in again.output
     bad = tmp_path / "bad.sql"
     bad.write_text("\n\nCOPY public.lo3_pl (pl_id) FROM stdin;\n")
     result = CliRunner().invoke(main, ["--db", url_of(engine), "import-gbav", str(bad)])
