@@ -292,3 +292,22 @@ def test_the_service_answers_a_get(service_url):
     assert requests.get(service_url, timeout=10).status_code == 200
     assert requests.get(service_url.replace(ENDPOINT, "/health"), timeout=10).text == "ok\n"
     assert requests.put(service_url, data=b"x", timeout=10).status_code == 405
+
+
+def test_the_request_body_is_read_by_length_or_up_to_the_limit_when_the_server_ends_it():
+    from io import BytesIO
+
+    from adhoc_ws.soap.server import BodyTooLarge, read_body
+
+    def environ(body, **extra):
+        return {"wsgi.input": BytesIO(body), **extra}
+
+    assert read_body(environ(b"abcdef", CONTENT_LENGTH="4"), 10) == b"abcd"
+    assert read_body(environ(b"abcdef", CONTENT_LENGTH="", **{"wsgi.input_terminated": True}), 10) == b"abcdef"
+    assert read_body(environ(b"abcdef"), 10) == b""  # no length, no end marked: nothing to wait for
+    with pytest.raises(BodyTooLarge) as e:
+        read_body(environ(b"x" * 20, CONTENT_LENGTH="20"), 10)
+    assert e.value.read == 0
+    with pytest.raises(BodyTooLarge) as e:
+        read_body(environ(b"x" * 20, **{"wsgi.input_terminated": True}), 10)
+    assert e.value.read == 11

@@ -31,7 +31,7 @@ from .. import protocol
 from ..accounts import Credentials
 from ..answer import new_referentie
 from ..foutcodes import Fout
-from ..soap.server import http_credentials
+from ..soap.server import BYTES_IN, BodyTooLarge, http_credentials, read_body
 from ..storage.schema import lo3_pl_persoon
 from . import BewoningVraag, Uitkomst
 from .request import (Problem, check_accept, check_content_type, forbidden, method_not_allowed,
@@ -43,7 +43,6 @@ BASE = "/haalcentraal/api/bewoning"
 BEWONINGEN = BASE + "/bewoningen"
 OPENAPI = BASE + "/openapi.json"
 MAX_BODY = 64 * 1024
-BYTES_IN = "adhoc_ws.bytes_in"  # environ key: the request bytes read, for the access log
 JSON = "application/json; charset=utf-8"
 PROBLEM_JSON = "application/problem+json; charset=utf-8"
 OBJECT_RUBRIEK, DATUM_RUBRIEK = 81180, 81030  # identificatiecode verblijfplaats, datum aanvang adreshouding
@@ -151,21 +150,11 @@ class BewoningApp:
 
     def _read_body(self, environ) -> bytes:
         try:
-            length = int(environ.get("CONTENT_LENGTH") or -1)
-        except ValueError:
-            length = -1
-        if length > self.max_request_bytes:
-            raise too_large(self.max_request_bytes)
-        stream = environ["wsgi.input"]
-        if length >= 0:
-            body = stream.read(length)
-        elif environ.get("wsgi.input_terminated"):  # chunked: the server marks the end
-            body = stream.read(self.max_request_bytes + 1)
-        else:
-            body = b""
+            body = read_body(environ, self.max_request_bytes)
+        except BodyTooLarge as e:
+            environ[BYTES_IN] = e.read
+            raise too_large(self.max_request_bytes) from None
         environ[BYTES_IN] = len(body)
-        if len(body) > self.max_request_bytes:
-            raise too_large(self.max_request_bytes)
         return body
 
     def _find(self, vraag: BewoningVraag) -> Uitkomst:

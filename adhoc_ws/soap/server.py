@@ -52,6 +52,7 @@ SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 MAX_REQUEST_BYTES = 1 << 20
+BYTES_IN = "adhoc_ws.bytes_in"  # environ key: the request bytes an app read, for the access log
 OPERATIONS = ("vraag", "adresvraag", "changePassword")
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -250,24 +251,16 @@ class WsgiApp:
             return start_response(status, headers, exc_info)
 
         body = self.bewoning(environ, start)
-        _access(environ, method, statuses[-1], started, environ.get("adhoc_ws.bytes_in", 0),
+        _access(environ, method, statuses[-1], started, environ.get(BYTES_IN, 0),
                 sum(map(len, body)), None)
         return body
 
     def _read_body(self, environ) -> bytes:
         try:
-            length = int(environ.get("CONTENT_LENGTH") or -1)
-        except ValueError:
-            length = -1
-        if length > self.max_request_bytes:
+            return read_body(environ, self.max_request_bytes)
+        except BodyTooLarge:
             raise SoapFault("Client", f"Request larger than {self.max_request_bytes} bytes",
-                            "413 Payload Too Large")
-        stream = environ["wsgi.input"]
-        body = stream.read(length) if length >= 0 else stream.read(self.max_request_bytes + 1)
-        if len(body) > self.max_request_bytes:
-            raise SoapFault("Client", f"Request larger than {self.max_request_bytes} bytes",
-                            "413 Payload Too Large")
-        return body
+                            "413 Payload Too Large") from None
 
     def _get(self, environ):
         query = environ.get("QUERY_STRING", "").lower()
@@ -280,6 +273,36 @@ class WsgiApp:
         return "200 OK", [("Content-Type", "text/plain; charset=UTF-8")], \
             b"adhoc-ws: the BRP-V Ad hoc webservice (LrdPlus 1.1). POST SOAP 1.1 requests here; " \
             b"the WSDL is at ?wsdl\n"
+
+
+class BodyTooLarge(Exception):
+    """The request body is larger than the limit; ``read`` bytes of it were read."""
+
+    def __init__(self, read: int):
+        super().__init__(read)
+        self.read = read
+
+
+def read_body(environ, limit: int) -> bytes:
+    """The request body, at most ``limit`` bytes (else :class:`BodyTooLarge`). Without a
+    Content-Length it is read up to the limit when the server marks its end (chunked), and is
+    empty otherwise (reading on could wait for a client that sends no more, PEP 3333)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        length = -1
+    if length > limit:
+        raise BodyTooLarge(0)
+    stream = environ["wsgi.input"]
+    if length >= 0:
+        body = stream.read(length)
+    elif environ.get("wsgi.input_terminated"):
+        body = stream.read(limit + 1)
+    else:
+        body = b""
+    if len(body) > limit:
+        raise BodyTooLarge(len(body))
+    return body
 
 
 def _access(environ, method, status, started, bytes_in, bytes_out, outcome: Outcome | None):
