@@ -97,28 +97,9 @@ def test_peildatum_without_object_and_peildatum():
         [("required", "adresseerbaarObjectIdentificatie", REQUIRED), ("required", "peildatum", REQUIRED)])
 
 
-@pytest.mark.parametrize("name", ["adresseerbaarObjectIdentificatie", "peildatum"])
-def test_peildatum_query_missing_one_parameter(name):
-    assert problem(post(without(PEIL, name))) == \
-        (f"De foutieve parameter(s) zijn: {name}.", [("required", name, REQUIRED)])
-
-
-@pytest.mark.parametrize("name", ["adresseerbaarObjectIdentificatie", "peildatum"])
-def test_peildatum_query_empty_string_is_missing(name):
-    assert problem(post({**PEIL, name: ""})) == \
-        (f"De foutieve parameter(s) zijn: {name}.", [("required", name, REQUIRED)])
-
-
 OBJECT_PATTERNS = pytest.mark.parametrize("value", [
     "123456789012345", "12345678901234567", "<script>1234567890123456</script>", "0000000000000000",
 ], ids=["15 digits", "17 digits", "non-digits", "16 zeros"])
-
-
-@OBJECT_PATTERNS
-def test_peildatum_query_object_pattern(value):
-    assert problem(post({**PEIL, "adresseerbaarObjectIdentificatie": value})) == (
-        "De foutieve parameter(s) zijn: adresseerbaarObjectIdentificatie.",
-        [("pattern", "adresseerbaarObjectIdentificatie", PATTERN)])
 
 
 DATES = pytest.mark.parametrize("value", ["19830526", "26 mei 1983", "2023-02-29"])
@@ -130,12 +111,6 @@ def test_peildatum_not_a_date(value):
         ("De foutieve parameter(s) zijn: peildatum.", [("date", "peildatum", NO_DATE)])
 
 
-@pytest.mark.parametrize("name, value", [("periode", "2022-01-01 tot 2023-01-01"), ("geheimhouding", False)])
-def test_peildatum_query_unknown_parameter(name, value):
-    assert problem(post({**PEIL, name: value})) == \
-        (f"De foutieve parameter(s) zijn: {name}.", [("unknownParam", name, UNKNOWN)])
-
-
 def test_periode_without_object_and_dates():
     assert problem(post({"type": "BewoningMetPeriode"})) == (
         "De foutieve parameter(s) zijn: adresseerbaarObjectIdentificatie, datumTot, datumVan.",
@@ -143,21 +118,30 @@ def test_periode_without_object_and_dates():
          ("required", "datumVan", REQUIRED)])
 
 
-@pytest.mark.parametrize("name", ["adresseerbaarObjectIdentificatie", "datumVan", "datumTot"])
-def test_periode_query_missing_one_parameter(name):
-    assert problem(post(without(PERIODE, name))) == \
+EACH_PARAMETER = pytest.mark.parametrize("query, name", [
+    (PEIL, "adresseerbaarObjectIdentificatie"), (PEIL, "peildatum"),
+    (PERIODE, "adresseerbaarObjectIdentificatie"), (PERIODE, "datumVan"), (PERIODE, "datumTot"),
+], ids=["peildatum-object", "peildatum-peildatum", "periode-object", "periode-datumVan",
+        "periode-datumTot"])
+BOTH_QUERIES = pytest.mark.parametrize("query", [PEIL, PERIODE], ids=["peildatum", "periode"])
+
+
+@EACH_PARAMETER
+def test_query_missing_one_parameter(query, name):
+    assert problem(post(without(query, name))) == \
         (f"De foutieve parameter(s) zijn: {name}.", [("required", name, REQUIRED)])
 
 
-@pytest.mark.parametrize("name", ["adresseerbaarObjectIdentificatie", "datumVan", "datumTot"])
-def test_periode_query_empty_string_is_missing(name):
-    assert problem(post({**PERIODE, name: ""})) == \
+@EACH_PARAMETER
+def test_query_empty_string_is_missing(query, name):
+    assert problem(post({**query, name: ""})) == \
         (f"De foutieve parameter(s) zijn: {name}.", [("required", name, REQUIRED)])
 
 
+@BOTH_QUERIES
 @OBJECT_PATTERNS
-def test_periode_query_object_pattern(value):
-    assert problem(post({**PERIODE, "adresseerbaarObjectIdentificatie": value})) == (
+def test_query_object_pattern(query, value):
+    assert problem(post({**query, "adresseerbaarObjectIdentificatie": value})) == (
         "De foutieve parameter(s) zijn: adresseerbaarObjectIdentificatie.",
         [("pattern", "adresseerbaarObjectIdentificatie", PATTERN)])
 
@@ -175,9 +159,12 @@ def test_datum_tot_must_lie_after_datum_van(tot):
         ("De foutieve parameter(s) zijn: datumTot.", [("date", "datumTot", ORDER)])
 
 
-@pytest.mark.parametrize("name, value", [("peildatum", "2022-06-01"), ("geheimhouding", False)])
-def test_periode_query_unknown_parameter(name, value):
-    assert problem(post({**PERIODE, name: value})) == \
+@pytest.mark.parametrize("query, name, value", [
+    (PEIL, "periode", "2022-01-01 tot 2023-01-01"), (PEIL, "geheimhouding", False),
+    (PERIODE, "peildatum", "2022-06-01"), (PERIODE, "geheimhouding", False),
+], ids=["peildatum-periode", "peildatum-geheimhouding", "periode-peildatum", "periode-geheimhouding"])
+def test_query_unknown_parameter(query, name, value):
+    assert problem(post({**query, name: value})) == \
         (f"De foutieve parameter(s) zijn: {name}.", [("unknownParam", name, UNKNOWN)])
 
 
