@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from search import fill, open_db  # noqa: E402
+from search import fill, median_p95, open_db  # noqa: E402
 
 from adhoc_ws.bewoning import BewoningVraag  # noqa: E402
 from adhoc_ws.bewoning.store import zoek_bewoningen  # noqa: E402
@@ -65,10 +65,9 @@ def main():
                     json.dumps({"bewoningen": uitkomst.bewoningen}, ensure_ascii=False)
                     times.append((time.perf_counter() - started) * 1000)
                     counts.append(len(uitkomst.bewoningen))
-                times.sort()
-                print(f"| {backend} | {size:,} | {label} | {statistics.median(times):.1f} / "
-                      f"{times[int(len(times) * 0.95) - 1]:.1f} | {statistics.mean(counts):.2f} |",
-                      flush=True)
+                median, p95 = median_p95(times)
+                print(f"| {backend} | {size:,} | {label} | {median:.1f} / {p95:.1f} | "
+                      f"{statistics.mean(counts):.2f} |", flush=True)
             engine.dispose()
 
 

@@ -123,10 +123,10 @@ def measure(service: AdhocService, runs) -> dict:
         vraag_ms.append((time.perf_counter() - started) * 1000)
         code = f"{answer.resultaat.letter}{answer.resultaat.code:03d}"
         outcomes[code] = outcomes.get(code, 0) + 1
-    return {"search": _stats(search_ms), "vraag": _stats(vraag_ms), "outcomes": outcomes}
+    return {"search": median_p95(search_ms), "vraag": median_p95(vraag_ms), "outcomes": outcomes}
 
 
-def _stats(times: list[float]) -> tuple[float, float]:
+def median_p95(times: list[float]) -> tuple[float, float]:
     times = sorted(times)
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 

@@ -67,10 +67,10 @@ OTHER_GBAV_TABLES = frozenset("""
 ACCELERATED = {name: list({s.column: s for storage in STORAGE.values()
                            for s in storage.elements.values()
                            if s.table.name == name and s.fold_column}.values()) for name in TABLES}
-# NOT NULL columns without a default (the import fills in the time stamps lo3_pl lacks)
+TIMESTAMPS = ("creatie_dt", "mutatie_dt")  # filled in with the time of the import when empty
+# NOT NULL columns without a default, besides the time stamps
 REQUIRED = {name: [c.name for c in t.c if not c.nullable and c.server_default is None
-                   and c.name != "mutatie_dt"] for name, t in TABLES.items()}
-TIMESTAMPS = ("creatie_dt", "mutatie_dt")
+                   and c.name not in TIMESTAMPS] for name, t in TABLES.items()}
 SKIPPED = {"SET", "SELECT", "CREATE", "ALTER", "COMMENT", "GRANT", "REVOKE", "BEGIN", "COMMIT",
            "START", "END", "DROP"}
 INTEGER_RANGES = {SmallInteger: 2**15, Integer: 2**31, BigInteger: 2**63}
@@ -402,8 +402,8 @@ def _write(conn, rows: dict[str, list[tuple[str, dict]]], summary: Summary) -> N
     summary.persoonslijsten, summary.already_present = len(plan.new_ids), plan.present
     summary.renumbered = sum(old != new for old, new in plan.new_ids.items())
     summary.orphans = plan.orphans
-    addresses = plan.addresses([r for _, r in rows.get("lo3_adres", [])])
     now = dt.datetime.now()
+    addresses = plan.addresses([r for _, r in rows.get("lo3_adres", [])], now)
     for table in TABLES.values():
         todo = []
         for _, row in rows.get(table.name, []) if table is not lo3_adres else []:
@@ -484,14 +484,14 @@ class _Plan:
                 self.new_ids[pl_id] = pl_id
         self.new_addresses = 0
 
-    def addresses(self, rows: list[dict]) -> dict[int, int]:
+    def addresses(self, rows: list[dict], now: dt.datetime) -> dict[int, int]:
         """dump adres_id -> stored adres_id: an equal stored address, or the row inserted now."""
         result = {}
         if not rows:
             return result
         top = self.conn.execute(select(func.max(lo3_adres.c.adres_id))).scalar() or 0
         for row in rows:
-            row = _completed("lo3_adres", dict(row), dt.datetime.now())
+            row = _completed("lo3_adres", dict(row), now)
             key = address_key(row)
             found = self.conn.execute(select(lo3_adres.c.adres_id).where(lo3_adres.c.address_key == key)
                                       ).scalar()

@@ -52,10 +52,11 @@ class StoredElement:
     def accelerators(self, waarde: str | None) -> dict[str, Any]:
         """Our search columns for a value (the value itself, with its diacritics)."""
         row = {}
+        folded = None if waarde is None or not self.fold_column else fold(waarde)
         if self.fold_column:
-            row[self.fold_column] = None if waarde is None else fold(waarde)
+            row[self.fold_column] = folded
         if self.reversed_column:
-            row[self.reversed_column] = None if waarde is None else fold(waarde)[::-1]
+            row[self.reversed_column] = None if folded is None else folded[::-1]
         return row
 
     def stored_value(self, row) -> Any:
