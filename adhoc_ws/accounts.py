@@ -285,9 +285,9 @@ def _check_afnemer(afnemer, where: str) -> None:
     for key in ("datum_ingang", "datum_einde"):
         if key in afnemer:
             _check_date(afnemer[key], f"{where}.{key}")
-    gemeente = afnemer.get("gemeente_code", "0001")
-    if not (isinstance(gemeente, str) and len(gemeente) == 4 and gemeente.isdigit() and gemeente.isascii()
-            and int(gemeente) > 0):
+    gemeente = afnemer.get("gemeente_code")
+    if "gemeente_code" in afnemer and not (isinstance(gemeente, str) and len(gemeente) == 4
+                                           and gemeente.isdigit() and gemeente.isascii() and int(gemeente) > 0):
         raise AfnemersFileError(f"{where}.gemeente_code: expected a gemeentecode of 4 digits, "
                                 f"found {gemeente!r}")
     gebruikers = afnemer.get("gebruikers")
