@@ -7,9 +7,11 @@
   time, sizes, and for a SOAP call the operation, result code and referentie; never a
   zoekwaarde, a BSN or a name (the protocol in the database says who asked about whom).
 - ``POST`` takes a SOAP 1.1 envelope. The XML is parsed here, with a parser that resolves no
-  entities, loads no DTD and reaches no network; a document with a DTD is refused. spyne
-  dispatches the body to :class:`adhoc_ws.soap.service.LrdPlusService` and deserialises the
-  request; the answer is written by :mod:`adhoc_ws.soap.answer_xml`.
+  entities, loads no DTD and reaches no network; a document with a DTD is refused. The body's
+  element names the operation in spyne's table of :class:`adhoc_ws.soap.service.LrdPlusService`;
+  :mod:`adhoc_ws.soap.request` reads its input along the spyne models (spyne's own
+  deserialiser took longer than the rest of a vraag), the operation's method runs, and the
+  answer is written by :mod:`adhoc_ws.soap.answer_xml`.
 
 Credentials come as production receives them: HTTP Basic (``Authorization``), the same in
 ``X-Brp-Credentials`` (behind Logius' central access point), or a WS-Security UsernameToken
@@ -33,8 +35,6 @@ import time
 from dataclasses import dataclass
 
 from lxml import etree
-from spyne import ComplexModelBase, Integer, MethodContext
-from spyne.server import ServerBase
 
 from ..answer import Resultaat, failure
 from ..foutcodes import Fout
@@ -42,6 +42,7 @@ from ..service import AdhocService
 from ..accounts import Credentials
 from . import answer_xml
 from .models import LRDPLUS
+from .request import Invalid, read as read_request
 from .service import application
 from .wsdl import served_wsdl
 
@@ -50,7 +51,7 @@ access_log = logging.getLogger("adhoc_ws.access")
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
-XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+_BODY = f"{{{SOAP11_ENV}}}Body"
 MAX_REQUEST_BYTES = 1 << 20
 BYTES_IN = "adhoc_ws.bytes_in"  # environ key: the request bytes an app read, for the access log
 OPERATIONS = ("vraag", "adresvraag", "changePassword")
@@ -104,68 +105,43 @@ def wsse_credentials(envelope: etree._Element) -> Credentials | None:
     return Credentials(token.findtext(f"{{{WSSE}}}Username") or "", password.text or "")
 
 
-def first_invalid(element: etree._Element, cls) -> str | None:
-    """The local name of the first element whose value is not of its declared XSD type.
+class _Call:
+    """What a service method gets as its context: spyne's ``ctx.udc`` and nothing else."""
 
-    Walks ``element`` along the spyne model ``cls``; unknown elements are ignored. A bad
-    ``item`` of an array is reported under the array's name (``masker``).
-    """
-    for child in element:
-        name = etree.QName(child).localname
-        field = cls._type_info.get(name)
-        if field is None or child.get(XSI_NIL) in ("true", "1"):
-            continue
-        if issubclass(field, ComplexModelBase):
-            bad = first_invalid(child, field)
-            if bad:
-                return bad
-        elif issubclass(field, Integer) and not _valid_int(child.text, field):
-            return etree.QName(element).localname if name == "item" else name
-    return None
+    __slots__ = ("udc",)
+
+    def __init__(self, udc: RequestContext):
+        self.udc = udc
 
 
-def _valid_int(text: str | None, field) -> bool:
-    try:
-        value = int((text or "").strip())
-    except ValueError:
-        return False
-    return field.Attributes.min_bound <= value <= field.Attributes.max_bound
+# operation element -> spyne's description of the method (its name, input model, function)
+_METHODS = {tag: descriptors[0]
+            for tag, descriptors in application.interface.service_method_map.items()}
+_IN0 = f"{{{LRDPLUS}}}in0"
 
 
-class AdhocServer(ServerBase):
-    """spyne's request handling, with our parser in front and our serialiser behind."""
-
-    transport = "http://schemas.xmlsoap.org/soap/http"
+class AdhocServer:
+    """A SOAP call: our parser in front, spyne's operations and models, our serialiser behind."""
 
     def __init__(self, service: AdhocService):
-        super().__init__(application)
         self.service = service
 
     def handle(self, body: bytes, credentials: Credentials | None = None) -> "Outcome":
         """The response to one request body; raises SoapFault for non-SOAP input."""
         envelope = parse_envelope(body)
-        ctx = MethodContext(self, MethodContext.SERVER)
-        ctx.in_document = (envelope, {})
-        ctx.udc = RequestContext(self.service, wsse_credentials(envelope) or credentials)
-        self.app.in_protocol.decompose_incoming_envelope(ctx, self.app.in_protocol.REQUEST)
-        request = ctx.in_body_doc
-        operation = etree.QName(request).localname
-        if etree.QName(request).namespace != LRDPLUS or operation not in OPERATIONS:
+        request = envelope.find(_BODY)[0]
+        descriptor = _METHODS.get(request.tag)
+        if descriptor is None:
             raise SoapFault("Client", f"Unknown operation {request.tag}")
-        ctx, = self.app.in_protocol.generate_method_contexts(ctx)
-
-        bad = first_invalid(request, ctx.descriptor.in_message)
-        if bad is None and request.find(f"{{{LRDPLUS}}}in0") is None:
-            bad = "in0"
-        if bad is not None:
-            return self._failure(operation, Fout("X021", parameter=bad))
-
-        self.get_in_object(ctx)
-        if ctx.in_error is not None:
-            log.warning("request not deserialised: %s", ctx.in_error)
+        operation = descriptor.name
+        try:
+            arguments = read_request(request, descriptor.in_message)
+        except Invalid as e:
+            return self._failure(operation, Fout("X021", parameter=e.element))
+        if request.find(_IN0) is None:
             return self._failure(operation, Fout("X021", parameter="in0"))
-        self.get_out_object(ctx)
-        result, = ctx.out_object
+        call = _Call(RequestContext(self.service, wsse_credentials(envelope) or credentials))
+        result = descriptor.function(call, arguments.in0)
         if operation == "changePassword":
             return Outcome(answer_xml.change_password(result), operation, result)
         return Outcome(answer_xml.antwoord(operation, result), operation, result.resultaat)
@@ -198,7 +174,7 @@ def parse_envelope(body: bytes) -> etree._Element:
         raise SoapFault("VersionMismatch", "Only SOAP 1.1 is supported")
     if root.tag != f"{{{SOAP11_ENV}}}Envelope":
         raise SoapFault("Client", "Not a SOAP 1.1 envelope")
-    bodies = root.findall(f"{{{SOAP11_ENV}}}Body")
+    bodies = root.findall(_BODY)
     if len(bodies) != 1 or len(bodies[0]) != 1:
         raise SoapFault("Client", "The SOAP Body must hold exactly one element")
     return root
