@@ -5,27 +5,27 @@ operation, historie, the zoekparameters and masker as asked, the result code, an
 A-nummers of every persoonslijst delivered. The service records before it answers; when the
 record cannot be written the answer is X001 and nothing is delivered.
 
-Requests that arrive together are committed together (group commit): a writer thread per
-process takes every waiting entry, writes them in one transaction, and only then lets each
-request go on. Under load that is one commit for many requests instead of one each, which
-matters most on SQLite, where commits take turns.
+Requests that arrive together are committed together (group commit), without a thread of
+its own: a request puts its entry on the waiting list and takes the process's write lock;
+whoever holds the lock writes every waiting entry in one transaction and marks them done, so
+a request whose entry another one wrote finds it done when its turn comes. A request alone
+writes its own entry at once. Under load that is one commit for many requests, which matters
+most on SQLite, where commits take turns.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import queue
 import threading
-from concurrent.futures import Future
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from .storage.schema import adhoc_protocol
 
 WAIT = 10.0  # seconds a request waits for its record before it is answered X001
-_INSERT = insert(adhoc_protocol)
+_COLUMNS = [c.name for c in adhoc_protocol.c if c.name != "protocol_id"]
 
 
 @dataclass(frozen=True)
@@ -49,43 +49,77 @@ class Entry:
                 "resultaat": self.resultaat, "a_nummers": " ".join(self.a_nummers)}
 
 
+class _Waiting:
+    __slots__ = ("row", "done", "error")
+
+    def __init__(self, row: dict):
+        self.row, self.done, self.error = row, False, None
+
+
 class Recorder:
     """Writes protocol entries, committing whatever waits at the same moment in one go."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self.waiting: queue.Queue[tuple[dict, Future]] = queue.Queue()
-        self.lock = threading.Lock()
-        self.thread: threading.Thread | None = None
+        self._waiting: list[_Waiting] = []
+        self._waiting_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._connection = None  # the recorder's own DBAPI connection, kept open
 
     def record(self, entry: Entry) -> None:
         """Return once ``entry`` is committed; raise if it could not be."""
-        done: Future = Future()
-        self.waiting.put((entry.row(), done))
-        self._ensure_writer()
-        done.result(timeout=WAIT)
+        waiting = _Waiting(entry.row())
+        with self._waiting_lock:
+            self._waiting.append(waiting)
+        if not self._write_lock.acquire(timeout=WAIT):
+            raise TimeoutError(f"the protocol was not written within {WAIT} s")
+        try:
+            if not waiting.done:
+                with self._waiting_lock:
+                    batch, self._waiting = self._waiting, []
+                self._write(batch)
+        finally:
+            self._write_lock.release()
+        if waiting.error is not None:
+            raise waiting.error
 
-    def _ensure_writer(self) -> None:
-        with self.lock:  # one writer per process; a fork starts without one
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self._write, daemon=True,
-                                               name="adhoc-ws protocol")
-                self.thread.start()
-
-    def _write(self) -> None:
-        while True:
-            batch = [self.waiting.get()]
-            while not self.waiting.empty() and len(batch) < 500:
-                batch.append(self.waiting.get_nowait())
+    def _write(self, batch: list[_Waiting]) -> None:
+        """Every request of the batch learns whether its entry was committed."""
+        try:
+            if self._connection is None:
+                self._connection = self.engine.raw_connection()
+            cursor = self._connection.cursor()
             try:
-                with self.engine.begin() as conn:
-                    conn.execute(_INSERT, [row for row, _ in batch])
-            except Exception as e:  # every request of the batch learns it was not recorded
-                for _, done in batch:
-                    done.set_exception(e)
-            else:
-                for _, done in batch:
-                    done.set_result(None)
+                cursor.executemany(*_insert(self.engine.dialect, [w.row for w in batch]))
+            finally:
+                cursor.close()
+            self._connection.commit()
+        except Exception as e:
+            self._discard()
+            for waiting in batch:
+                waiting.error, waiting.done = e, True
+        else:
+            for waiting in batch:
+                waiting.done = True
+
+    def _discard(self) -> None:
+        """After a failure: drop the connection (the next write opens another)."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.invalidate()
+            except Exception:
+                pass
+
+
+def _insert(dialect, rows: list[dict]) -> tuple[str, list[dict]]:
+    """The INSERT of these rows in the driver's own terms (SQLite keeps times as text)."""
+    names = ", ".join(f":{c}" if dialect.name == "sqlite" else f"%({c})s" for c in _COLUMNS)
+    sql = f"INSERT INTO {adhoc_protocol.name} ({', '.join(_COLUMNS)}) VALUES ({names})"
+    tijdstip = adhoc_protocol.c.tijdstip.type.bind_processor(dialect)
+    if tijdstip is not None:
+        rows = [{**row, "tijdstip": tijdstip(row["tijdstip"])} for row in rows]
+    return sql, rows
 
 
 def entries(engine: Engine, *, afnemer: int | None = None, since: dt.datetime | None = None,
