@@ -31,8 +31,8 @@ from .afscherming import afschermen, ex_partner_bsns
 from .answer import Antwoord, Resultaat, apply_masker, failure, new_referentie, success
 from .foutcodes import Fout
 from .query import adres
-from .query.search import find, postgresql_settings
-from .storage.database import SearchTimeout, deadline
+from .query.search import Search
+from .storage.database import Connections, SearchTimeout
 from .storage.reader import overleden, read_persoonslijsten
 from .vraag import Vraag, Zoekvraag, validate
 
@@ -53,6 +53,7 @@ class AdhocService:
         self.search_timeout = search_timeout
         self.today = today
         self.recorder = protocol.Recorder(engine)
+        self.connections = Connections(engine, search_timeout)
 
     def vraag(self, vraag: Vraag, *, adresvraag: bool = False,
               credentials: Credentials | None = None, afnemer: Afnemer | None = None) -> Antwoord:
@@ -101,16 +102,16 @@ class AdhocService:
         if (adresvraag or vraag.indicatieAdresvraag == 1) and not afnemer.adresvraag:
             raise Fout("X015")
         zoekvraag = validate(vraag, adresvraag=adresvraag, afnemer=afnemer)
-        settings = postgresql_settings(list(zoekvraag.parameters), historie=zoekvraag.historie)
-        with self.engine.connect() as conn:
-            with self._deadline(conn, settings):
-                if zoekvraag.adresvraag:
-                    pl_ids = self._bewoners(conn, zoekvraag)
-                else:
-                    pl_ids = self._persons(conn, zoekvraag)
-                if not pl_ids:
-                    raise Fout("G033")
-                pls = read_persoonslijsten(conn, pl_ids)
+        persons = None if zoekvraag.adresidentificatie else Search.of(
+            list(zoekvraag.parameters), historie=zoekvraag.historie, limit=MAX_PERSOONSLIJSTEN + 1)
+        with self._connection(persons.settings if persons else None) as conn:
+            if zoekvraag.adresvraag:
+                pl_ids = self._bewoners(conn, zoekvraag, persons)
+            else:
+                pl_ids = self._persons(conn, persons)
+            if not pl_ids:
+                raise Fout("G033")
+            pls = read_persoonslijsten(conn, pl_ids)
             if afnemer.voorwaarderegel is not None:
                 today = self.today()
                 pl_ids = [i for i in pl_ids if afnemer.voorwaarderegel.allows(pls[i], today)]
@@ -128,24 +129,23 @@ class AdhocService:
         return {i: afschermen(pl, today, dead.__contains__) for i, pl in pls.items()}
 
     @contextmanager
-    def _deadline(self, conn, settings):
+    def _connection(self, settings):
         try:
-            with conn.begin(), deadline(conn, self.search_timeout, settings):
-                yield
+            with self.connections(settings) as conn:
+                yield conn
         except SearchTimeout:
             raise Fout("T031") from None
 
     @staticmethod
-    def _persons(conn, zoekvraag: Zoekvraag) -> list[int]:
-        pl_ids = find(conn, list(zoekvraag.parameters), historie=zoekvraag.historie,
-                      limit=MAX_PERSOONSLIJSTEN + 1)
+    def _persons(conn, search: Search) -> list[int]:
+        pl_ids = search.run(conn)
         if not pl_ids:
             raise Fout("G033")
         if len(pl_ids) > MAX_PERSOONSLIJSTEN:
             raise Fout("P032")
         return pl_ids
 
-    def _bewoners(self, conn, zoekvraag: Zoekvraag) -> list[int]:
+    def _bewoners(self, conn, zoekvraag: Zoekvraag, persons: Search | None) -> list[int]:
         parameters = list(zoekvraag.parameters)
         if zoekvraag.adresidentificatie:
             found, matched = adres.addresses_of(conn, parameters, MAX_BEWONERS)
@@ -153,7 +153,7 @@ class AdhocService:
                 raise Fout("P036")
             addresses = [found] if found else []
         else:
-            addresses = adres.addresses_of_persons(conn, self._persons(conn, zoekvraag))
+            addresses = adres.addresses_of_persons(conn, self._persons(conn, persons))
             parameters = []
         pl_ids = adres.residents(conn, addresses, parameters, MAX_BEWONERS)
         if len(pl_ids) > MAX_BEWONERS:

@@ -24,8 +24,8 @@ from sqlalchemy import func, select, text
 
 from adhoc_ws.catalogue import rubriek
 from adhoc_ws.generate import generate
-from adhoc_ws.query.search import find, postgresql_settings
-from adhoc_ws.storage.database import deadline
+from adhoc_ws.query.search import Search
+from adhoc_ws.storage.database import Connections
 from adhoc_ws.query.zoekwaarde import Zoekwaarde
 from adhoc_ws.service import AdhocService
 from adhoc_ws.storage import database
@@ -110,13 +110,13 @@ def measure(service: AdhocService, runs) -> dict:
     for question in questions:  # warm up, on the same values
         service.vraag(question)
     search_ms, vraag_ms, outcomes = [], [], {}
-    with service.engine.connect() as conn:
-        for parameters, historie in searches:
-            with conn.begin():
-                started = time.perf_counter()
-                with deadline(conn, None, postgresql_settings(parameters, historie=historie)):
-                    find(conn, parameters, historie=historie, limit=11)
-                search_ms.append((time.perf_counter() - started) * 1000)
+    connections = Connections(service.engine, None)
+    for parameters, historie in searches:
+        started = time.perf_counter()
+        search = Search.of(parameters, historie=historie, limit=11)
+        with connections(search.settings) as conn:
+            search.run(conn)
+        search_ms.append((time.perf_counter() - started) * 1000)
     for question in questions:
         started = time.perf_counter()
         answer = service.vraag(question)

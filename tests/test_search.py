@@ -3,7 +3,7 @@
 import pytest
 
 from adhoc_ws.catalogue import rubriek
-from adhoc_ws.query.search import find
+from adhoc_ws.query.search import Search, find, search_query
 from adhoc_ws.query.zoekwaarde import Zoekwaarde
 from adhoc_ws.storage import loader
 from adhoc_ws.storage.reader import read_persoonslijsten
@@ -105,3 +105,41 @@ def test_wiped_pls_are_never_found(db):
 
 def test_limit(db):
     assert len(search(db, (10410, "M"), (80910, "0363"), limit=2)) == 2
+
+
+def _parameters(*params):
+    return [(rubriek(r), Zoekwaarde.parse(w)) for r, w in params]
+
+
+def test_a_statement_is_made_once_per_shape():
+    """The same comparisons with other values share a statement; other comparisons do not."""
+    def shape(*params, historie=False):
+        return Search.of(_parameters(*params), historie=historie, limit=11).shape
+
+    assert shape((10240, "Janssen")) == shape((10240, "Pietersen"))
+    assert shape((10240, "J* H*"), (10310, "1955*")) == shape((10240, "P* K*"), (10310, "1960*"))
+    assert shape((10240, "Janssen")) != shape((10240, "janssen"))       # case-insensitive
+    assert shape((10240, "Muller")) != shape((10240, "Müller"))         # with diacritics
+    assert shape((10240, "Janssen")) != shape((10240, "/Janssen"))
+    assert shape((10240, "Jans*")) != shape((10240, "*sen"))            # the reversed index
+    assert shape((10240, "Janssen")) != shape((10240, "Janssen"), historie=True)
+    assert shape((10120, "999990002")) != shape((10120, "999990002"), (10320, ""))
+
+
+CASES = [
+    [(10120, "999990002")], [(10120, "999990003")],
+    [(10240, "Muller")], [(10240, "Müller")], [(10240, "muller")], [(10240, "/Muller")],
+    [(10240, "M*ller")], [(10240, "*ller")], [(10240, "Mu*")], [(10240, "*")],
+    [(10310, "1995*")], [(10310, "199508*")], [(10310, "19950812"), (81160, "5678CD")],
+    [(10240, "Łukasz-Øster"), (10320, "")], [(161160, "1011AA")], [(80910, "0363"), (10240, "/Muller")],
+]
+
+
+@pytest.mark.parametrize("params", CASES)
+@pytest.mark.parametrize("historie", [False, True])
+def test_the_cached_statement_binds_each_search_s_own_values(db, params, historie):
+    """Searches that share a statement find what SQLAlchemy's own statement with their values finds."""
+    parameters = _parameters(*params)
+    with db.connect() as conn:
+        expected = sorted(pl_id for pl_id, in conn.execute(search_query(parameters, historie=historie)))
+        assert find(conn, parameters, historie=historie) == expected

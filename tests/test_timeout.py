@@ -4,9 +4,9 @@ import time
 import pytest
 from sqlalchemy import text
 
-from adhoc_ws import service as service_module
+from adhoc_ws.query.search import Search
 from adhoc_ws.service import AdhocService
-from adhoc_ws.storage.database import SearchTimeout, deadline
+from adhoc_ws.storage.database import Connections, SearchTimeout
 from adhoc_ws.vraag import Vraag, Zoekparameter
 
 SLOW = {
@@ -16,28 +16,29 @@ SLOW = {
 }
 
 
-def test_deadline_stops_a_slow_statement_and_the_connection_stays_usable(engine):
-    with engine.connect() as conn:
-        started = time.monotonic()
-        with pytest.raises(SearchTimeout):
-            with conn.begin(), deadline(conn, 0.2):
-                conn.execute(text(SLOW[engine.dialect.name]))
-        assert time.monotonic() - started < 3
-        assert conn.execute(text("SELECT 1")).scalar() == 1
+def test_the_deadline_stops_a_slow_statement_and_the_connection_stays_usable(engine):
+    connections = Connections(engine, 0.2)
+    started = time.monotonic()
+    with pytest.raises(SearchTimeout):
+        with connections() as conn:
+            conn.execute(text(SLOW[engine.dialect.name]))
+    assert time.monotonic() - started < 3
+    with connections() as again:
+        assert again is conn and conn.execute(text("SELECT 1")).scalar() == 1
 
 
 def test_a_slow_search_is_answered_t031_and_the_next_one_works(engine, monkeypatch):
-    real_find = service_module.find
+    real_run = Search.run
 
-    def slow_find(conn, *args, **kwargs):
+    def slow_run(search, conn):
         conn.execute(text(SLOW[engine.dialect.name]))
-        return real_find(conn, *args, **kwargs)
+        return real_run(search, conn)
 
     service = AdhocService(engine, search_timeout=0.2)
     question = Vraag(masker=[10120], parameters=[Zoekparameter(10120, "999993653")])
-    monkeypatch.setattr(service_module, "find", slow_find)
+    monkeypatch.setattr(Search, "run", slow_run)
     answer = service.vraag(question)
     assert (answer.resultaat.letter, answer.resultaat.code) == ("T", 31)
     assert answer.resultaat.omschrijving == "Zoekproces afgebroken."
-    monkeypatch.setattr(service_module, "find", real_find)
+    monkeypatch.setattr(Search, "run", real_run)
     assert service.vraag(question).resultaat.letter == "G"

@@ -10,79 +10,136 @@ The query is driven by the most selective group of parameters (a BSN before a ge
 before a name, see :func:`_selectivity`); the other groups are correlated ``EXISTS`` checks
 on each candidate. So the database walks one index and stops at the limit, however many PLs
 the data holds.
+
+Building and compiling that statement with SQLAlchemy costs many times what running it does,
+so it is made once per *shape*: which comparisons the parameters make (columns, functions,
+operators) without their values. :func:`terms` works out in plain Python what one zoekwaarde
+compares; the shapes key a cache of compiled SQL per dialect, and the values are bound when
+the statement runs.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import count
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy import String, and_, bindparam, cast, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
+from .. import catalogue
 from ..catalogue import Rubriek
 from ..charset import fold, has_diacritics
+from ..storage.database import fetch
 from ..storage.mapping import STORAGE, CategoryStorage, StoredElement
 from ..storage.schema import lo3_adres, lo3_pl
 from .zoekwaarde import LIKE_ESCAPE, WILDCARD, Zoekwaarde, anchors, like_pattern
 
 Parameter = tuple[Rubriek, Zoekwaarde]
+# One comparison of an element: (expression, operator), see _expression and _compare.
+Comparison = tuple[str, str]
+NOT_NULL = ("column", "not null")
 
 
-def condition(stored: StoredElement, zoekwaarde: Zoekwaarde, table):
-    """The SQL condition for one element matching one (non-empty) zoekwaarde.
-
-    ``table`` is the (aliased) table that holds the element's column.
-    """
-    column = table.c[stored.column]
+def terms(stored: StoredElement, zoekwaarde: Zoekwaarde) -> list[tuple[Comparison, tuple]]:
+    """The comparisons one (non-empty) zoekwaarde makes on one element, each with its values."""
     if stored.numeric:
-        return _numeric(stored, column, zoekwaarde)
-    diak = table.c[stored.diak_column] if stored.diak_column else None
+        return [_numeric(stored, zoekwaarde)]
     value = zoekwaarde.text
-    conditions = []
+
+    def match(expression: str, text: str):
+        if zoekwaarde.wildcard:
+            return (expression, "like"), (like_pattern(text),)
+        return (expression, "="), (text,)
+
+    result = []
     if stored.fold_column:  # the index: a superset of what the rule below keeps
         folded = fold(value)
         start, end = anchors(folded)
         if stored.reversed_column and len(end) > len(start):
-            conditions.append(table.c[stored.reversed_column]
-                              .like(like_pattern(end[::-1] + WILDCARD), escape=LIKE_ESCAPE))
+            result.append((("reversed", "like"), (like_pattern(end[::-1] + WILDCARD),)))
         if folded != WILDCARD + end:  # "*Gilsing" says no more than the reversed prefix
-            conditions.append(_match(table.c[stored.fold_column], folded, zoekwaarde))
+            result.append(match("fold", folded))
 
-    display = func.coalesce(diak, column) if diak is not None else column
+    diak = stored.diak_column is not None
     if zoekwaarde.case_insensitive and zoekwaarde.diacritics_insensitive:
         if not stored.fold_column:
-            conditions.append(_match(func.adhoc_fold(display), value, zoekwaarde))
+            result.append(match("adhoc_fold", value))
     elif zoekwaarde.case_insensitive:
-        conditions.append(_match(func.adhoc_lower(display), value, zoekwaarde))
+        result.append(match("adhoc_lower", value))
     elif zoekwaarde.diacritics_insensitive:
         # GBA-V keeps the slim form of a name with diacritics in the column itself
-        conditions.append(_match(column if diak is not None else func.adhoc_slim(display),
-                                 value, zoekwaarde))
-    elif diak is not None and not zoekwaarde.wildcard:
-        conditions.append(diak == value if has_diacritics(value)
-                          else and_(column == value, diak.is_(None)))
+        result.append(match("column" if diak else "adhoc_slim", value))
+    elif diak and not zoekwaarde.wildcard:
+        if has_diacritics(value):
+            result.append((("diak", "="), (value,)))
+        else:
+            result += [(("column", "="), (value,)), (("diak", "null"), ())]
     else:
-        conditions.append(_match(display, value, zoekwaarde))
-    return and_(*conditions) if conditions else column.is_not(None)  # "*": any value
+        result.append(match("display", value))
+    return result or [(NOT_NULL, ())]  # "*": any value
 
 
-def _match(expression, value: str, zoekwaarde: Zoekwaarde):
-    if zoekwaarde.wildcard:
-        return expression.like(like_pattern(value), escape=LIKE_ESCAPE)
-    return expression == value
-
-
-def _numeric(stored: StoredElement, column, zoekwaarde: Zoekwaarde):
+def _numeric(stored: StoredElement, zoekwaarde: Zoekwaarde):
     """Numeric values are integers in GBA-V: ``1955*`` on a date is a range of integers."""
     if not zoekwaarde.wildcard:
-        return column == int(zoekwaarde.text)
+        return ("column", "="), (int(zoekwaarde.text),)
     digits = zoekwaarde.stem
     element = stored.element
     if element.min_length == element.max_length:
         scale = 10 ** (element.max_length - len(digits))
         low = int(digits) * scale if digits else 0
-        return column.between(low, low + scale - 1)
-    return cast(column, String).like(like_pattern(zoekwaarde.text), escape=LIKE_ESCAPE)
+        return ("column", "between"), (low, low + scale - 1)
+    return ("cast", "like"), (like_pattern(zoekwaarde.text),)
+
+
+def _expression(name: str, stored: StoredElement, table):
+    column = table.c[stored.column]
+    if name == "column":
+        return column
+    if name == "cast":
+        return cast(column, String)
+    if name in ("diak", "fold", "reversed"):
+        return table.c[{"diak": stored.diak_column, "fold": stored.fold_column,
+                        "reversed": stored.reversed_column}[name]]
+    display = func.coalesce(table.c[stored.diak_column], column) if stored.diak_column else column
+    if name == "display":
+        return display
+    return getattr(func, name)(display, type_=String)  # adhoc_fold, adhoc_lower, adhoc_slim
+
+
+def _compare(expression, operator: str, value):
+    """``value()`` gives the next bound value."""
+    if operator == "=":
+        return expression == value()
+    if operator == "like":
+        return expression.like(value(), escape=LIKE_ESCAPE)
+    if operator == "between":
+        return expression.between(value(), value())
+    if operator == "null":
+        return expression.is_(None)
+    return expression.is_not(None)
+
+
+VALUE = "zw{}"  # the bound values of a statement: zw0, zw1, … in the order it is built
+_VALUE = re.compile(r"zw[0-9]+")
+
+
+def _values():
+    numbers = count()
+    return lambda: bindparam(VALUE.format(next(numbers)))
+
+
+def condition(stored: StoredElement, zoekwaarde: Zoekwaarde, table):
+    """The SQL condition for one element matching one (non-empty) zoekwaarde, values bound.
+
+    ``table`` is the (aliased) table that holds the element's column.
+    """
+    found = terms(stored, zoekwaarde)
+    values = iter(v for _, vs in found for v in vs)
+    comparisons = [_compare(_expression(e, stored, table), o, lambda: next(values))
+                   for (e, o), _ in found]
+    return and_(*comparisons) if len(comparisons) > 1 else comparisons[0]
 
 
 @lru_cache(maxsize=None)
@@ -101,27 +158,37 @@ class _Group:
     empty: bool = False
     number: int = 1
 
-    def rows(self):
-        """(table alias, FROM clause, WHERE conditions) for this group's rows."""
-        storage = self.storage
-        table = _alias(storage.table, self.number)
-        stored = [storage.elements[r.element.nummer] for r, _ in self.parameters]
-        source, address = table, None
-        if any(s.table is lo3_adres for s in stored):
-            address = _alias(lo3_adres, self.number)
-            source = table.join(address, table.c.adres_id == address.c.adres_id)
-        where = [table.c[column] == value for column, value in storage.categorie.key.items()]
-        if self.actual and storage.has_volg_nr:
-            where.append(table.c.volg_nr == 0)
-        if "onjuist_ind" in table.c:
-            where.append(table.c.onjuist_ind.is_(None))
-        for s, (_, zoekwaarde) in zip(stored, self.parameters):
-            holder = address if s.table is lo3_adres else table
-            if self.empty:
-                where.append(holder.c[s.column].is_not(None))
-            else:
-                where.append(condition(s, zoekwaarde, holder))
-        return table, source, where
+    def shape(self) -> tuple[tuple, list]:
+        """(what the statement needs to know of this group, its values in order)."""
+        compared, values = [], []
+        for rubriek, zoekwaarde in self.parameters:
+            stored = self.storage.elements[rubriek.element.nummer]
+            found = [(NOT_NULL, ())] if self.empty else terms(stored, zoekwaarde)
+            compared.append((rubriek.nummer, tuple(c for c, _ in found)))
+            values += [v for _, vs in found for v in vs]
+        key = (self.storage.categorie.nummer, self.actual, self.empty, self.number, tuple(compared))
+        return key, values
+
+
+def _rows(key: tuple, value):
+    """(table alias, FROM clause, WHERE conditions) for one group's rows, from its shape."""
+    nummer, actual, _, number, compared = key
+    storage = STORAGE[nummer]
+    table = _alias(storage.table, number)
+    stored = [storage.elements[catalogue.rubriek(r).element.nummer] for r, _ in compared]
+    source, address = table, None
+    if any(s.table is lo3_adres for s in stored):
+        address = _alias(lo3_adres, number)
+        source = table.join(address, table.c.adres_id == address.c.adres_id)
+    where = [table.c[column] == v for column, v in storage.categorie.key.items()]
+    if actual and storage.has_volg_nr:
+        where.append(table.c.volg_nr == 0)
+    if "onjuist_ind" in table.c:
+        where.append(table.c.onjuist_ind.is_(None))
+    for s, (_, comparisons) in zip(stored, compared):
+        holder = address if s.table is lo3_adres else table
+        where += [_compare(_expression(e, s, holder), o, value) for e, o in comparisons]
+    return table, source, where
 
 
 UNANCHORED = 7  # _selectivity of a name pattern without a fixed start or end (*oma*)
@@ -168,40 +235,98 @@ def _driver(groups: list[_Group]) -> _Group:
     return min((g for g in groups if not g.empty), key=_selectivity)
 
 
-def search_query(parameters: list[Parameter], *, historie: bool = False, limit: int | None = None):
-    """The SELECT of the pl_ids of every PL that all parameters match."""
-    groups = _groups(parameters, historie)
-    driver = _driver(groups)
-    table, source, where = driver.rows()
+@dataclass(frozen=True)
+class Search:
+    """A search worked out: the shape of its statement, the values to bind, and the
+    PostgreSQL settings it needs beyond those of an answering session
+    (:data:`adhoc_ws.storage.database.SESSION_SETTINGS`)."""
+
+    shape: tuple
+    values: list
+    settings: dict[str, str]
+
+    @classmethod
+    def of(cls, parameters: list[Parameter], *, historie: bool = False,
+           limit: int | None = None) -> "Search":
+        groups = _groups(parameters, historie)
+        driver = _driver(groups)
+        shapes, values = [], []
+        for group in [driver] + [g for g in groups if g is not driver]:
+            shape, group_values = group.shape()
+            shapes.append(shape)
+            values += group_values
+        # Answering sessions walk indexes rather than collect bitmaps (SESSION_SETTINGS), so
+        # that LIMIT stops the walk; a pattern without a fixed start or end needs the
+        # trigram index, which only bitmaps can use.
+        settings = {"enable_bitmapscan": "on"} if _selectivity(driver) >= UNANCHORED else {}
+        return cls((historie, limit, tuple(shapes)), values, settings)
+
+    def statement(self):
+        """The SELECT, with its values bound (for EXPLAIN and tests)."""
+        return _statement(self.shape).params({VALUE.format(i): v for i, v in enumerate(self.values)})
+
+    def run(self, conn: Connection) -> list[int]:
+        """The pl_ids found, in pl_id order."""
+        compiled = _compiled(self.shape, conn.dialect)
+        return sorted(pl_id for pl_id, in fetch(conn, compiled.sql, compiled.parameters(self.values)))
+
+
+@lru_cache(maxsize=1024)
+def _statement(shape: tuple):
+    historie, limit, groups = shape
+    value = _values()
+    table, source, where = _rows(groups[0], value)
     reden = lo3_pl.c.bijhouding_opschort_reden
     query = (select(table.c.pl_id)
              .select_from(source.join(lo3_pl, lo3_pl.c.pl_id == table.c.pl_id))
              .where(*where, or_(reden.is_(None), reden != "W")))
-    for group in groups:
-        if group is not driver:
-            other, other_source, other_where = group.rows()
-            check = exists(select(1).select_from(other_source)
-                           .where(other.c.pl_id == table.c.pl_id, *other_where))
-            query = query.where(~check if group.empty else check)
-    if historie or driver.storage.categorie.repeating:
+    for group in groups[1:]:
+        other, other_source, other_where = _rows(group, value)
+        check = exists(select(1).select_from(other_source)
+                       .where(other.c.pl_id == table.c.pl_id, *other_where))
+        query = query.where(~check if group[2] else check)
+    if historie or STORAGE[groups[0][0]].categorie.repeating:
         query = query.distinct()  # several voorkomens of one PL may match
     return query.limit(limit) if limit else query
 
 
-def postgresql_settings(parameters: list[Parameter], *, historie: bool = False) -> dict[str, str]:
-    """PostgreSQL settings for the transaction of this search (see storage.database.deadline).
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement's SQL for one dialect, and how its parameters are passed to the driver."""
 
-    A bitmap scan collects every match of the driving index before LIMIT can stop it; for a
-    common name that grows with the data, so the index is walked instead and stops at the
-    limit. An unanchored pattern keeps bitmaps: the trigram index only has those.
-    """
-    if _selectivity(_driver(_groups(parameters, historie))) < UNANCHORED:
-        return {"enable_bitmapscan": "off"}
-    return {}
+    sql: str
+    order: tuple[str, ...] | None  # positional drivers (SQLite): the names in order
+    fixed: dict  # values that are part of the shape (persoon_type, the limit, …)
+
+    def parameters(self, values: list):
+        named = dict(self.fixed)
+        named.update((VALUE.format(i), v) for i, v in enumerate(values))
+        return named if self.order is None else tuple(named[name] for name in self.order)
+
+
+_COMPILED: dict = {}
+
+
+def _compiled(shape: tuple, dialect) -> _Compiled:
+    key = (dialect.name, shape)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = _statement(shape).compile(dialect=dialect)
+        fixed = {name: bind.value for bind, name in compiled.bind_names.items()
+                 if not _VALUE.fullmatch(bind.key)}
+        order = tuple(compiled.positiontup) if compiled.positional else None
+        found = _COMPILED[key] = _Compiled(compiled.string, order, fixed)
+        if len(_COMPILED) > 4096:
+            _COMPILED.pop(next(iter(_COMPILED)))
+    return found
+
+
+def search_query(parameters: list[Parameter], *, historie: bool = False, limit: int | None = None):
+    """The SELECT of the pl_ids of every PL that all parameters match, values bound."""
+    return Search.of(parameters, historie=historie, limit=limit).statement()
 
 
 def find(conn: Connection, parameters: list[Parameter], *, historie: bool = False,
          limit: int | None = None) -> list[int]:
     """The pl_ids found, in pl_id order; at most ``limit`` of them."""
-    rows = conn.execute(search_query(parameters, historie=historie, limit=limit))
-    return sorted(pl_id for pl_id, in rows)
+    return Search.of(parameters, historie=historie, limit=limit).run(conn)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Iterator
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
@@ -130,28 +132,79 @@ class SearchTimeout(Exception):
     """The database stopped a statement that ran past its deadline."""
 
 
-@contextmanager
-def deadline(conn: Connection, seconds: float | None, settings: dict[str, str] | None = None):
-    """Stop any statement run on ``conn`` inside this block after ``seconds``.
+# What every answering session on PostgreSQL runs with; a search may differ for its own
+# statements (query.search.Search.settings). Bitmap scans collect every match of an index
+# before LIMIT can stop them, so indexes are walked instead.
+SESSION_SETTINGS = {"enable_bitmapscan": "off"}
+PREPARE_THRESHOLD = 5
 
-    PostgreSQL enforces it with ``statement_timeout`` for the current transaction (set in one
-    round trip together with ``settings``, other PostgreSQL settings for the transaction);
-    SQLite with a progress handler that interrupts the statement. Either way the connection
-    is usable after.
+
+class Connections:
+    """A connection per thread for answering questions, kept open from one request to the next.
+
+    Taking a connection from the pool and handing it back (a rollback: on PostgreSQL a round
+    trip) costs more than a BSN search. These stay with their thread, in autocommit (a
+    question only reads), with a deadline: a statement that runs longer than ``timeout``
+    seconds is stopped and raises :class:`SearchTimeout`, after which the connection is
+    usable as before. PostgreSQL enforces it with the session's ``statement_timeout``, SQLite
+    with a progress handler armed for each ``with`` block. A connection the database lost is
+    invalidated by the failing statement; the thread's next request opens another.
     """
-    if conn.dialect.name == "postgresql":
-        settings = dict(settings or {})
-        if seconds:
-            settings["statement_timeout"] = str(max(1, int(seconds * 1000)))
-        if settings:
-            conn.exec_driver_sql("; ".join(f"SET LOCAL {k} = {v}" for k, v in settings.items()))
+
+    def __init__(self, engine: Engine, timeout: float | None):
+        self.engine, self.timeout = engine, timeout
+        self._local = threading.local()
+
+    @contextmanager
+    def __call__(self, settings: dict[str, str] | None = None) -> Iterator[Connection]:
+        """This thread's connection; ``settings`` hold for the block (PostgreSQL)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.invalidated or conn.closed:
+            conn = self._local.conn = self._open()
         try:
-            yield
+            if conn.dialect.name == "postgresql":
+                with _settings(conn, settings or {}):
+                    yield conn
+            else:
+                with _progress_deadline(conn, self.timeout):
+                    yield conn
         except OperationalError as e:
-            if getattr(e.orig, "sqlstate", None) == "57014":  # query_canceled
+            if _cancelled(e):
                 raise SearchTimeout() from None
             raise
+
+    def _open(self) -> Connection:
+        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        if conn.dialect.name == "postgresql":
+            # psycopg prepares a statement from its 6th run (a bulk writer may have turned
+            # that off on this pooled connection)
+            conn.connection.driver_connection.prepare_threshold = PREPARE_THRESHOLD
+            settings = dict(SESSION_SETTINGS)
+            if self.timeout:
+                settings["statement_timeout"] = str(max(1, int(self.timeout * 1000)))
+            conn.exec_driver_sql("; ".join(f"SET {k} = {v}" for k, v in settings.items()))
+        return conn
+
+
+@contextmanager
+def _settings(conn: Connection, settings: dict[str, str]):
+    changed = {k: v for k, v in settings.items() if SESSION_SETTINGS.get(k) != v}
+    if not changed:
+        yield
         return
+    conn.exec_driver_sql("; ".join(f"SET {k} = {v}" for k, v in changed.items()))
+    try:
+        yield
+    finally:
+        if not conn.invalidated:
+            conn.exec_driver_sql("; ".join(
+                f"SET {k} = {SESSION_SETTINGS[k]}" if k in SESSION_SETTINGS else f"RESET {k}"
+                for k in changed))
+
+
+@contextmanager
+def _progress_deadline(conn: Connection, seconds: float | None):
+    """SQLite: interrupt any statement of this block that is still running after ``seconds``."""
     if not seconds:
         yield
         return
@@ -160,9 +213,32 @@ def deadline(conn: Connection, seconds: float | None, settings: dict[str, str] |
     dbapi_conn.set_progress_handler(lambda: int(time.monotonic() > end), 1000)
     try:
         yield
-    except OperationalError as e:
-        if "interrupted" in str(e.orig):
-            raise SearchTimeout() from None
-        raise
     finally:
         dbapi_conn.set_progress_handler(None, 0)
+
+
+def _cancelled(error: OperationalError) -> bool:
+    """Whether the database stopped the statement for its deadline."""
+    return getattr(error.orig, "sqlstate", None) == "57014" or "interrupted" in str(error.orig)
+
+
+def fetch(conn: Connection, sql: str, parameters) -> list[tuple]:
+    """The rows of a statement in the driver's own SQL, straight from a DBAPI cursor.
+
+    SQLAlchemy's execution machinery costs several times what a short indexed statement
+    takes; the hot statements are compiled once (query.search, storage.reader) and run here.
+    Errors are SQLAlchemy's, as ``conn.execute`` raises them; a lost connection is invalidated.
+    """
+    dbapi_conn = conn.connection.dbapi_connection
+    cursor = dbapi_conn.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+    except conn.dialect.loaded_dbapi.Error as e:
+        lost = conn.dialect.is_disconnect(e, dbapi_conn, cursor)
+        if lost:
+            conn.invalidate(e)
+        raise DBAPIError.instance(sql, parameters, e, conn.dialect.loaded_dbapi.Error,
+                                  connection_invalidated=lost, dialect=conn.dialect) from e
+    finally:
+        cursor.close()

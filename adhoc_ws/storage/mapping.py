@@ -11,7 +11,7 @@ stored twice, its slim form in ``geslachts_naam`` and the value itself in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import BigInteger, Integer, SmallInteger, Table
 
@@ -65,15 +65,22 @@ class StoredElement:
             return row[self.diak_column]
         return row.get(self.column)
 
-    def from_db(self, row) -> str | None:
-        if self.diak_column and row[self.diak_column] is not None:
-            return row[self.diak_column]
-        value = row[self.column]
-        if value is None:
-            return None
+    def decoding(self) -> dict[str, tuple[str, Callable, str | None]]:
+        """How this element comes back from a row: column -> (element, the conversion of the
+        stored value, the ``diak_*`` column that wins over this one when it has a value).
+
+        A number gets its leading zeros back, a text loses the padding of CHAR columns, and
+        the value with diacritics wins over its slim form (and is taken as it is).
+        """
         if self.numeric:
-            return str(value).zfill(self.element.min_length)
-        return value.rstrip()
+            width = self.element.min_length
+            convert = lambda value: str(value).zfill(width)  # noqa: E731
+        else:
+            convert = str.rstrip
+        result = {self.column: (self.element.nummer, convert, self.diak_column)}
+        if self.diak_column:
+            result[self.diak_column] = (self.element.nummer, str, None)
+        return result
 
 
 def _stored_element(element: catalogue.Element, spec: str, table: Table) -> StoredElement:
@@ -122,14 +129,10 @@ class CategoryStorage:
             (address if stored.table is lo3_adres else row).update(stored.to_db(waarde))
         return row, address
 
-    def from_row(self, row) -> Voorkomen:
-        """The voorkomen of one row (joined with its lo3_adres columns where it has them)."""
-        voorkomen = {}
-        for element, stored in self.elements.items():
-            waarde = stored.from_db(row)
-            if waarde is not None:
-                voorkomen[element] = waarde
-        return voorkomen
+    def decoding(self) -> dict[str, tuple[str, Callable, str | None]]:
+        """Every column of this category's voorkomens, see :meth:`StoredElement.decoding`."""
+        return {column: spec for stored in self.elements.values()
+                for column, spec in stored.decoding().items()}
 
 
 def _storage() -> dict[int, CategoryStorage]:

@@ -1,9 +1,15 @@
 """Reading persoonslijsten back from the GBA-V tables, a batch of PLs at a time.
 
 One statement reads every table: a UNION ALL with one branch per table, each row as a JSON
-object of the columns the catalogue maps (``json_object`` in SQLite, ``row_to_json`` in
-PostgreSQL). One round trip per answer instead of one per table. The SQL text is made once
-per dialect and number of PLs.
+object of the columns the catalogue maps that have a value (``json_object`` in SQLite,
+``row_to_json`` in PostgreSQL, without the NULLs). One round trip per answer instead of one
+per table. The SQL text is made once
+per dialect and number of PLs, and runs through the DBAPI cursor (:func:`database.fetch`).
+
+On PostgreSQL the PLs are asked as an IN list of 1, 10 or 31 values (the last repeated to
+fill it): a statement psycopg prepares and PostgreSQL then runs on its generic plan, with
+index scans on pl_id whatever the PLs. Planning the ten branches anew for every read cost
+more than running them.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from .database import fetch
 from .mapping import STORAGE, CategoryStorage, Persoonslijst
 from .schema import lo3_pl, lo3_pl_persoon
 
@@ -53,25 +60,61 @@ def _branch(name: str, storages: list[CategoryStorage], dialect: str, in_list: s
         source += " LEFT OUTER JOIN lo3_adres a ON a.adres_id = t.adres_id"
     if dialect == "postgresql":
         inner = ", ".join(f"{c} AS {n}" for c, n in columns)
-        return (f"SELECT '{name}' AS tbl, row_to_json(r)::text AS row FROM "
+        return (f"SELECT '{name}' AS tbl, json_strip_nulls(row_to_json(r))::text AS row FROM "
                 f"(SELECT {inner} FROM {source} WHERE t.pl_id {in_list}) r")
     pairs = ", ".join(f"'{n}', {c}" for c, n in columns)
-    return f"SELECT '{name}' AS tbl, json_object({pairs}) AS row FROM {source} WHERE t.pl_id {in_list}"
+    return (f"SELECT '{name}' AS tbl, json_patch('{{}}', json_object({pairs})) AS row "  # no NULLs
+            f"FROM {source} WHERE t.pl_id {in_list}")
 
 
 @lru_cache(maxsize=64)
 def _sql(dialect: str, count: int) -> str:
-    in_list = ("= ANY(%(ids)s)" if dialect == "postgresql"
-               else f"IN ({', '.join(f':i{i}' for i in range(count))})")
+    names = (f"%(i{i})s" if dialect == "postgresql" else f":i{i}" for i in range(count))
+    in_list = f"IN ({', '.join(names)})"
     return " UNION ALL ".join(_branch(name, storages, dialect, in_list)
                               for name, storages in _TABLES.items())
 
 
-def _storages_for(row: dict, storages: list[CategoryStorage]) -> list[CategoryStorage]:
-    """The categories one row holds: lo3_pl holds 07 and 13, lo3_pl_persoon one per persoon_type."""
-    if "persoon_type" in row:
-        return [s for s in storages if s.categorie.key["persoon_type"] == row["persoon_type"]]
-    return storages
+SLOTS = (1, 10, 31)  # PostgreSQL: IN lists of these lengths, so that few statements are prepared
+
+
+def _slots(dialect: str, count: int) -> int:
+    if dialect != "postgresql":
+        return count
+    return next((n for n in SLOTS if n >= count), count)
+
+
+class _Categories:
+    """The categories a row of one table holds, and how their elements come out of it.
+
+    lo3_pl holds 07 and 13 in one row; a row of lo3_pl_persoon is the category its
+    persoon_type says; every other table holds one category.
+    """
+
+    def __init__(self, storages: list[CategoryStorage]):
+        self.by_type = "persoon_type" in storages[0].table.c
+        self.categories = [(s.categorie.code, s.categorie.key.get("persoon_type"), s.decoding(),
+                            s.has_stapel_nr, s.has_volg_nr) for s in storages]
+
+    def of(self, row: dict):
+        if not self.by_type:
+            return self.categories
+        return [c for c in self.categories if c[1] == row["persoon_type"]]
+
+
+_CATEGORIES = {name: _Categories(storages) for name, storages in _TABLES.items()}
+
+
+def _voorkomen(row: dict, decoding: dict) -> dict[str, str]:
+    voorkomen = {}
+    for column, value in row.items():
+        spec = decoding.get(column)
+        if spec is None or value is None:
+            continue
+        element, convert, diak = spec
+        if diak is None or row.get(diak) is None:  # else the value with diacritics is there
+            voorkomen[element] = convert(value)
+    return voorkomen
 
 
 def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Persoonslijst]:
@@ -85,28 +128,17 @@ def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Perso
     if not pl_ids:
         return {}
     dialect = conn.dialect.name
-    params = ({"ids": list(pl_ids)} if dialect == "postgresql"
-              else {f"i{i}": pl_id for i, pl_id in enumerate(pl_ids)})
-    for table, text in _rows(conn, _sql(dialect, len(pl_ids)), params):
-        row = json.loads(text)
-        for storage in _storages_for(row, _TABLES[table]):
-            voorkomen = storage.from_row(row)
-            stapel_nr = row["stapel_nr"] if storage.has_stapel_nr else 0
-            volg_nr = row["volg_nr"] if storage.has_volg_nr else 0
-            found[row["pl_id"]][storage.categorie.code][stapel_nr][volg_nr] = voorkomen
+    slots = _slots(dialect, len(pl_ids))
+    params = {f"i{i}": pl_ids[min(i, len(pl_ids) - 1)] for i in range(slots)}
+    loads = json.loads
+    for table, text in fetch(conn, _sql(dialect, slots), params):
+        row = loads(text)
+        categories = found[row["pl_id"]]
+        for code, _, decoding, has_stapel_nr, has_volg_nr in _CATEGORIES[table].of(row):
+            stapel_nr = row["stapel_nr"] if has_stapel_nr else 0
+            volg_nr = row["volg_nr"] if has_volg_nr else 0
+            categories[code][stapel_nr][volg_nr] = _voorkomen(row, decoding)
     return {pl_id: _assemble(categories) for pl_id, categories in found.items()}
-
-
-def _rows(conn: Connection, sql: str, params: dict) -> list:
-    """The statement's rows. On PostgreSQL with its generic plan (index scans on pl_id, whatever
-    the PLs): planning the ten branches anew costs more than running them, and psycopg prepares
-    a statement a connection runs often. The setting holds for this statement only."""
-    if conn.dialect.name != "postgresql":
-        return conn.exec_driver_sql(sql, params).all()
-    conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
-    rows = conn.exec_driver_sql(sql, params).all()
-    conn.exec_driver_sql("SET LOCAL plan_cache_mode TO DEFAULT")  # (an error ends the transaction)
-    return rows
 
 
 def _assemble(categories: dict) -> Persoonslijst:
