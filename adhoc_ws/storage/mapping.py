@@ -11,7 +11,7 @@ stored twice, its slim form in ``geslachts_naam`` and the value itself in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import BigInteger, Integer, SmallInteger, Table
 
@@ -65,22 +65,21 @@ class StoredElement:
             return row[self.diak_column]
         return row.get(self.column)
 
-    def decoding(self) -> dict[str, tuple[str, Callable, str | None]]:
-        """How this element comes back from a row: column -> (element, the conversion of the
-        stored value, the ``diak_*`` column that wins over this one when it has a value).
-
-        A number gets its leading zeros back, a text loses the padding of CHAR columns, and
-        the value with diacritics wins over its slim form (and is taken as it is).
-        """
+    def sql_value(self, alias: str) -> str:
+        """The SQL expression of this element in a row of ``alias``, as far as SQL makes it
+        cheaply: a text without the padding of CHAR columns, the value with diacritics where
+        there is one (as it is); a number stays a number (see :meth:`number`). NULL when the
+        element has no value."""
+        column = f"{alias}.{self.column}"
         if self.numeric:
-            width = self.element.min_length
-            convert = lambda value: str(value).zfill(width)  # noqa: E731
-        else:
-            convert = str.rstrip
-        result = {self.column: (self.element.nummer, convert, self.diak_column)}
+            return column
         if self.diak_column:
-            result[self.diak_column] = (self.element.nummer, str, None)
-        return result
+            return f"coalesce({alias}.{self.diak_column}, rtrim({column}))"
+        return f"rtrim({column})"
+
+    def number(self, value: int) -> str:
+        """A stored number as its LO3 string: with its leading zeros back (gemeente 363 -> 0363)."""
+        return str(value).zfill(self.element.min_length)
 
 
 def _stored_element(element: catalogue.Element, spec: str, table: Table) -> StoredElement:
@@ -128,12 +127,6 @@ class CategoryStorage:
             stored = self.elements[element]
             (address if stored.table is lo3_adres else row).update(stored.to_db(waarde))
         return row, address
-
-    def decoding(self) -> dict[str, tuple[str, Callable, str | None]]:
-        """Every column of this category's voorkomens, see :meth:`StoredElement.decoding`."""
-        return {column: spec for stored in self.elements.values()
-                for column, spec in stored.decoding().items()}
-
 
 def _storage() -> dict[int, CategoryStorage]:
     result = {}

@@ -1,10 +1,13 @@
 """Reading persoonslijsten back from the GBA-V tables, a batch of PLs at a time.
 
 One statement reads every table: a UNION ALL with one branch per table, each row as a JSON
-object of the columns the catalogue maps that have a value (``json_object`` in SQLite,
-``row_to_json`` in PostgreSQL, without the NULLs). One round trip per answer instead of one
-per table. The SQL text is made once
-per dialect and number of PLs, and runs through the DBAPI cursor (:func:`database.fetch`).
+object of its keys (pl_id, persoon_type, stapel_nr, volg_nr) and its voorkomen in rubriek
+terms: element numbers and values, made in SQL as the catalogue maps the columns
+(:meth:`~adhoc_ws.storage.mapping.StoredElement.sql_value`), without the elements that have
+no value. Only numbers are left to Python, to get their leading zeros back (in PostgreSQL
+that costs more than the rest of the read). One round trip per answer instead of one per
+table. The SQL text is made once per dialect and number of PLs, and runs through the DBAPI
+cursor (:func:`database.fetch`).
 
 On PostgreSQL the PLs are asked as an IN list of 1, 10 or 31 values (the last repeated to
 fill it): a statement psycopg prepares and PostgreSQL then runs on its generic plan, with
@@ -22,9 +25,7 @@ from sqlalchemy.engine import Connection
 
 from .database import fetch
 from .mapping import STORAGE, CategoryStorage, Persoonslijst
-from .schema import lo3_pl, lo3_pl_persoon
-
-KEYS = ("pl_id", "persoon_type", "stapel_nr", "volg_nr")
+from .schema import lo3_adres, lo3_pl, lo3_pl_persoon
 
 
 def _storages_by_table() -> dict[str, list[CategoryStorage]]:
@@ -37,34 +38,25 @@ def _storages_by_table() -> dict[str, list[CategoryStorage]]:
 _TABLES = _storages_by_table()
 
 
-def _columns(storages: list[CategoryStorage]) -> list[tuple[str, str]]:
-    """(alias.column, name) of every column a table's categories need, keys first."""
-    table = storages[0].table
-    names = [k for k in KEYS if k in table.c]
-    for storage in storages:
-        for stored in storage.elements.values():
-            for name in (stored.column, stored.diak_column):
-                if name and name not in names and stored.table is table:
-                    names.append(name)
-    columns = [(f"t.{n}", n) for n in names]
-    if storages[0].has_address:
-        for name in storages[0].address_columns():
-            columns.append((f"a.{name}", name))
-    return columns
+KEYS = ("pl_id", "persoon_type", "stapel_nr", "volg_nr")
 
 
 def _branch(name: str, storages: list[CategoryStorage], dialect: str, in_list: str) -> str:
-    columns = _columns(storages)
+    table = storages[0].table
+    values = {key: f"t.{key}" for key in KEYS if key in table.c}
+    for storage in storages:
+        for element, stored in storage.elements.items():
+            values[element] = stored.sql_value("a" if stored.table is lo3_adres else "t")
     source = f"{name} t"
     if storages[0].has_address:
         source += " LEFT OUTER JOIN lo3_adres a ON a.adres_id = t.adres_id"
-    if dialect == "postgresql":
-        inner = ", ".join(f"{c} AS {n}" for c, n in columns)
-        return (f"SELECT '{name}' AS tbl, json_strip_nulls(row_to_json(r))::text AS row FROM "
-                f"(SELECT {inner} FROM {source} WHERE t.pl_id {in_list}) r")
-    pairs = ", ".join(f"'{n}', {c}" for c, n in columns)
-    return (f"SELECT '{name}' AS tbl, json_patch('{{}}', json_object({pairs})) AS row "  # no NULLs
-            f"FROM {source} WHERE t.pl_id {in_list}")
+    if dialect == "postgresql":  # row_to_json of a row costs less than json_build_object
+        columns = ", ".join(f'{value} AS "{key}"' for key, value in values.items())
+        return (f"SELECT '{name}', json_strip_nulls(row_to_json(r))::text FROM "
+                f"(SELECT {columns} FROM {source} WHERE t.pl_id {in_list}) r")
+    pairs = ", ".join(f"'{key}', {value}" for key, value in values.items())
+    return (f"SELECT '{name}', json_patch('{{}}', json_object({pairs}))"  # json_patch drops NULLs
+            f" FROM {source} WHERE t.pl_id {in_list}")
 
 
 @lru_cache(maxsize=64)
@@ -84,37 +76,22 @@ def _slots(dialect: str, count: int) -> int:
     return next((n for n in SLOTS if n >= count), count)
 
 
-class _Categories:
-    """The categories a row of one table holds, and how their elements come out of it.
-
-    lo3_pl holds 07 and 13 in one row; a row of lo3_pl_persoon is the category its
-    persoon_type says; every other table holds one category.
-    """
-
-    def __init__(self, storages: list[CategoryStorage]):
-        self.by_type = "persoon_type" in storages[0].table.c
-        self.categories = [(s.categorie.code, s.categorie.key.get("persoon_type"), s.decoding(),
-                            s.has_stapel_nr, s.has_volg_nr) for s in storages]
-
-    def of(self, row: dict):
-        if not self.by_type:
-            return self.categories
-        return [c for c in self.categories if c[1] == row["persoon_type"]]
+_NUMBERS = {element: stored.number for storage in STORAGE.values()
+            for element, stored in storage.elements.items() if stored.numeric}
 
 
-_CATEGORIES = {name: _Categories(storages) for name, storages in _TABLES.items()}
+def _categories(storages: list[CategoryStorage]) -> dict[str | None, list[tuple[str, frozenset | None]]]:
+    """persoon_type (None outside lo3_pl_persoon) -> the categories such a row holds, each with
+    the elements that are its own (None: the table holds one category). A row of lo3_pl holds
+    07 and 13."""
+    result = defaultdict(list)
+    for storage in storages:
+        own = frozenset(storage.elements) if len(storages) > 1 else None
+        result[storage.categorie.key.get("persoon_type")].append((storage.categorie.code, own))
+    return dict(result)
 
 
-def _voorkomen(row: dict, decoding: dict) -> dict[str, str]:
-    voorkomen = {}
-    for column, value in row.items():
-        spec = decoding.get(column)
-        if spec is None or value is None:
-            continue
-        element, convert, diak = spec
-        if diak is None or row.get(diak) is None:  # else the value with diacritics is there
-            voorkomen[element] = convert(value)
-    return voorkomen
+_CATEGORIES = {name: _categories(storages) for name, storages in _TABLES.items()}
 
 
 def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Persoonslijst]:
@@ -132,12 +109,19 @@ def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Perso
     params = {f"i{i}": pl_ids[min(i, len(pl_ids) - 1)] for i in range(slots)}
     loads = json.loads
     for table, text in fetch(conn, _sql(dialect, slots), params):
-        row = loads(text)
-        categories = found[row["pl_id"]]
-        for code, _, decoding, has_stapel_nr, has_volg_nr in _CATEGORIES[table].of(row):
-            stapel_nr = row["stapel_nr"] if has_stapel_nr else 0
-            volg_nr = row["volg_nr"] if has_volg_nr else 0
-            categories[code][stapel_nr][volg_nr] = _voorkomen(row, decoding)
+        voorkomen = loads(text)
+        pl_id, persoon_type = voorkomen.pop("pl_id"), voorkomen.pop("persoon_type", None)
+        stapel_nr, volg_nr = voorkomen.pop("stapel_nr", 0), voorkomen.pop("volg_nr", 0)
+        for element, value in voorkomen.items():
+            if type(value) is int:
+                voorkomen[element] = _NUMBERS[element](value)
+        categories = found[pl_id]
+        held = _CATEGORIES[table].get(persoon_type, ())
+        for code, own in held:
+            if own is not None and (len(held) > 1 or not voorkomen.keys() <= own):
+                categories[code][stapel_nr][volg_nr] = {e: v for e, v in voorkomen.items() if e in own}
+            else:
+                categories[code][stapel_nr][volg_nr] = voorkomen
     return {pl_id: _assemble(categories) for pl_id, categories in found.items()}
 
 
