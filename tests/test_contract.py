@@ -1,4 +1,5 @@
 """The contract: the served WSDL is the legacy LrdPlus 1.1 contract plus adresvraag."""
+import pytest
 import requests
 from lxml import etree
 
@@ -100,3 +101,55 @@ def test_a_full_answer_of_ten_pls_is_valid_against_the_served_schema(tmp_path):
     xml_schema(SERVED, tmp_path).assertValid(_body(document))
     assert structure(document) == structure(spyne_serialise(answer))
     assert sum(len(e) for pl in answer.persoonslijsten for s in pl for _, e in s) > 1000
+
+
+def lxml_antwoord(operation: str, answer: Antwoord) -> bytes:
+    """The same answer built as an lxml tree: the reference for the text answer_xml writes."""
+    soap, xsi = "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2001/XMLSchema-instance"
+    lrd, lo3 = LRD[1:-1], LO3[1:-1]
+    sub = etree.SubElement
+    envelope = etree.Element(f"{{{soap}}}Envelope", nsmap={"soap": soap})
+    response = sub(sub(envelope, f"{{{soap}}}Body"), f"{LRD}{operation}Response",
+                   nsmap={None: lrd, "ns2": lo3})
+    returned = sub(response, f"{LRD}{operation}Return")
+    if answer.persoonslijsten is None:
+        sub(returned, f"{LRD}persoonslijsten", {f"{{{xsi}}}nil": "true"}, nsmap={"xsi": xsi})
+    else:
+        pls = sub(returned, f"{LRD}persoonslijsten")
+        for pl in answer.persoonslijsten:
+            stapels = sub(sub(pls, f"{LO3}item"), f"{LO3}categoriestapels")
+            for stapel in pl:
+                voorkomens = sub(sub(stapels, f"{LO3}item"), f"{LO3}categorievoorkomens")
+                for categorienummer, elementen in stapel:
+                    voorkomen = sub(voorkomens, f"{LO3}item")
+                    sub(voorkomen, f"{LO3}categorienummer").text = str(categorienummer)
+                    items = sub(voorkomen, f"{LO3}elementen")
+                    for nummer, waarde in elementen:
+                        item = sub(items, f"{LO3}item")
+                        sub(item, f"{LO3}nummer").text = str(nummer)
+                        sub(item, f"{LO3}waarde").text = waarde
+    r = sub(returned, f"{LRD}resultaat")
+    for name in ("code", "letter", "omschrijving", "referentie"):
+        sub(r, f"{LRD}{name}").text = str(getattr(answer.resultaat, name))
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+
+
+ODD = [[(1, [(120, "999993653"), (240, "Müller & Zn <B.V.> \"'\r\n\t ok"), (250, "Ĳssel ß Ø")]),
+        (51, [])], []]
+
+
+@pytest.mark.parametrize("operation", ["vraag", "adresvraag"])
+@pytest.mark.parametrize("answer", [
+    success([ODD]), success([ODD, [], ODD]), success([]), success([[[]]]), failure(Fout("G033")),
+    failure(Fout("X026", rubriek=10120, waarde="<&>")),
+], ids=["odd values", "three pls", "no pls", "empty stapel", "nil", "escaped omschrijving"])
+def test_the_written_answer_is_what_lxml_writes(operation, answer):
+    assert answer_xml.antwoord(operation, answer) == lxml_antwoord(operation, answer)
+
+
+def test_a_value_xml_cannot_hold_is_refused_as_lxml_refuses_it():
+    answer = success([[[(1, [(240, "Jans\x01sen")])]]])
+    with pytest.raises(ValueError):
+        lxml_antwoord("vraag", answer)
+    with pytest.raises(ValueError):
+        answer_xml.antwoord("vraag", answer)
