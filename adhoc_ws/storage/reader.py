@@ -1,12 +1,12 @@
 """Reading persoonslijsten back from the GBA-V tables, a batch of PLs at a time.
 
 One statement reads every table: a UNION ALL with one branch per table, each row as a JSON
-object of its keys (pl_id, persoon_type, stapel_nr, volg_nr) and its voorkomen in rubriek
-terms: element numbers and values, made in SQL as the catalogue maps the columns
+object of its table, its keys (pl_id, persoon_type, stapel_nr, volg_nr) and its voorkomen in
+rubriek terms: element numbers and values, made in SQL as the catalogue maps the columns
 (:meth:`~adhoc_ws.storage.mapping.StoredElement.sql_value`), without the elements that have
 no value. Only numbers are left to Python, to get their leading zeros back (in PostgreSQL
-that costs more than the rest of the read). One round trip per answer instead of one per
-table. The SQL text is made once per dialect and number of PLs, and runs through the DBAPI
+that costs more than the rest of the read). The rows come as one JSON array: one round trip
+per answer instead of one per table, and one row for the driver to hand over. The SQL text is made once per dialect and number of PLs, and runs through the DBAPI
 cursor (:func:`database.fetch`).
 
 On PostgreSQL the PLs are asked as an IN list of 1, 10 or 31 values (the last repeated to
@@ -43,7 +43,7 @@ KEYS = ("pl_id", "persoon_type", "stapel_nr", "volg_nr")
 
 def _branch(name: str, storages: list[CategoryStorage], dialect: str, in_list: str) -> str:
     table = storages[0].table
-    values = {key: f"t.{key}" for key in KEYS if key in table.c}
+    values = {"tbl": f"'{name}'"} | {key: f"t.{key}" for key in KEYS if key in table.c}
     for storage in storages:
         for element, stored in storage.elements.items():
             values[element] = stored.sql_value("a" if stored.table is lo3_adres else "t")
@@ -52,10 +52,10 @@ def _branch(name: str, storages: list[CategoryStorage], dialect: str, in_list: s
         source += " LEFT OUTER JOIN lo3_adres a ON a.adres_id = t.adres_id"
     if dialect == "postgresql":  # row_to_json of a row costs less than json_build_object
         columns = ", ".join(f'{value} AS "{key}"' for key, value in values.items())
-        return (f"SELECT '{name}', json_strip_nulls(row_to_json(r))::text FROM "
+        return (f"SELECT json_strip_nulls(row_to_json(r)) AS v FROM "
                 f"(SELECT {columns} FROM {source} WHERE t.pl_id {in_list}) r")
     pairs = ", ".join(f"'{key}', {value}" for key, value in values.items())
-    return (f"SELECT '{name}', json_patch('{{}}', json_object({pairs}))"  # json_patch drops NULLs
+    return (f"SELECT json_patch('{{}}', json_object({pairs})) AS v"  # json_patch drops NULLs
             f" FROM {source} WHERE t.pl_id {in_list}")
 
 
@@ -63,8 +63,11 @@ def _branch(name: str, storages: list[CategoryStorage], dialect: str, in_list: s
 def _sql(dialect: str, count: int) -> str:
     names = (f"%(i{i})s" if dialect == "postgresql" else f":i{i}" for i in range(count))
     in_list = f"IN ({', '.join(names)})"
-    return " UNION ALL ".join(_branch(name, storages, dialect, in_list)
+    rows = " UNION ALL ".join(_branch(name, storages, dialect, in_list)
                               for name, storages in _TABLES.items())
+    if dialect == "postgresql":
+        return f"SELECT json_agg(v)::text FROM ({rows}) x"
+    return f"SELECT json_group_array(json(v)) FROM ({rows})"
 
 
 SLOTS = (1, 10, 31)  # PostgreSQL: IN lists of these lengths, so that few statements are prepared
@@ -108,9 +111,10 @@ def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Perso
     slots = _slots(dialect, len(pl_ids))
     params = {f"i{i}": pl_ids[min(i, len(pl_ids) - 1)] for i in range(slots)}
     loads = json.loads
-    for table, text in fetch(conn, _sql(dialect, slots), params):
-        voorkomen = loads(text)
-        pl_id, persoon_type = voorkomen.pop("pl_id"), voorkomen.pop("persoon_type", None)
+    (rows,), = fetch(conn, _sql(dialect, slots), params)
+    for voorkomen in loads(rows or "[]"):
+        table, pl_id = voorkomen.pop("tbl"), voorkomen.pop("pl_id")
+        persoon_type = voorkomen.pop("persoon_type", None)
         stapel_nr, volg_nr = voorkomen.pop("stapel_nr", 0), voorkomen.pop("volg_nr", 0)
         for element, value in voorkomen.items():
             if type(value) is int:
