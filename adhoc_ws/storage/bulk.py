@@ -142,7 +142,7 @@ def insert_rows(conn: Connection, rows: dict[str, list[tuple]]) -> None:
         if not table_rows:
             continue
         columns = list(zip(*table_rows))
-        used = [i for i, column in enumerate(columns) if any(v is not None for v in column)]
+        used = [i for i, column in enumerate(columns) if column.count(None) < len(column)]
         names = ", ".join(COLUMNS[name][i] for i in used)
         projected = zip(*(columns[i] for i in used))
         if conn.dialect.name == "postgresql":
