@@ -88,12 +88,12 @@ class Recorder:
         try:
             if self._connection is None:
                 self._connection = self.engine.raw_connection()
+                self.engine.dialect.set_isolation_level(self._connection.dbapi_connection, "AUTOCOMMIT")
             cursor = self._connection.cursor()
-            try:
-                cursor.executemany(*_insert(self.engine.dialect, [w.row for w in batch]))
+            try:  # one statement for the whole batch: committed as one, in one round trip
+                cursor.execute(*_insert(self.engine.dialect, [w.row for w in batch]))
             finally:
                 cursor.close()
-            self._connection.commit()
         except Exception as e:
             self._discard()
             for waiting in batch:
@@ -112,14 +112,13 @@ class Recorder:
                 pass
 
 
-def _insert(dialect, rows: list[dict]) -> tuple[str, list[dict]]:
-    """The INSERT of these rows in the driver's own terms (SQLite keeps times as text)."""
-    names = ", ".join(f":{c}" if dialect.name == "sqlite" else f"%({c})s" for c in _COLUMNS)
-    sql = f"INSERT INTO {adhoc_protocol.name} ({', '.join(_COLUMNS)}) VALUES ({names})"
-    tijdstip = adhoc_protocol.c.tijdstip.type.bind_processor(dialect)
-    if tijdstip is not None:
-        rows = [{**row, "tijdstip": tijdstip(row["tijdstip"])} for row in rows]
-    return sql, rows
+def _insert(dialect, rows: list[dict]) -> tuple[str, list]:
+    """One INSERT of these rows in the driver's own terms (SQLite keeps times as text)."""
+    mark = "?" if dialect.name == "sqlite" else "%s"
+    row = f"({', '.join([mark] * len(_COLUMNS))})"
+    sql = f"INSERT INTO {adhoc_protocol.name} ({', '.join(_COLUMNS)}) VALUES {', '.join([row] * len(rows))}"
+    tijdstip = adhoc_protocol.c.tijdstip.type.bind_processor(dialect) or (lambda value: value)
+    return sql, [tijdstip(r[c]) if c == "tijdstip" else r[c] for r in rows for c in _COLUMNS]
 
 
 def entries(engine: Engine, *, afnemer: int | None = None, since: dt.datetime | None = None,
