@@ -2,16 +2,22 @@
 
     python bench/load.py                     # SQLite and PostgreSQL, 1 and 2 workers
     python bench/load.py --backends sqlite --workers 2 --seconds 10
+    python bench/load.py --threads 1         # one thread per worker, floor and adhoc-ws alike
 
 Runs ``adhoc-ws serve`` (gunicorn, accounts on: every request logs in with HTTP Basic) on the
 100k-PL data set of bench/search.py, and bench/floor.py on the same gunicorn settings, and
 drives each with wrk: --connections clients over HTTP/1.1 keep-alive, for --seconds, asking
 "BSN" (a vraag on a BSN) or "name" (geslachtsnaam + geboortedatum), each request a different
 person. Every answer is checked: anything but an A000 counts as an error.
+
+Besides requests/s and latency it reports the CPU time per request of the server's worker
+processes and of the local PostgreSQL server (from /proc), which says where a request's cost
+lies when the machine is full.
 """
 import argparse
 import base64
 import json
+import os
 import shutil
 import signal
 import socket
@@ -25,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from search import PG_URL, fill, open_db, samples  # noqa: E402
 
+from adhoc_ws import serving  # noqa: E402
 from adhoc_ws.accounts import load_afnemers  # noqa: E402
 
 ROOT = HERE.parent
@@ -91,6 +98,41 @@ def stop(process):
     process.wait(timeout=30)
 
 
+def _stat(pid: int) -> list[str]:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2:].split()  # the fields after the command name
+
+
+def cpu_seconds(server: subprocess.Popen) -> tuple[float, float]:
+    """CPU seconds used so far by the server's worker processes and by local PostgreSQL."""
+    tick = os.sysconf("SC_CLK_TCK")
+    workers = database = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = _stat(int(entry.name))
+            command = (entry / "comm").read_text().strip()
+        except OSError:
+            continue  # gone meanwhile
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(fields[1]) == server.pid:
+            workers += used
+        elif command == "postgres":
+            database += used
+    return workers, database
+
+
+def measured(server, port, bodies: Path, args) -> dict:
+    """wrk's figures, with the CPU milliseconds per request of the workers and the database."""
+    workers, database = cpu_seconds(server)
+    result = wrk(port, bodies, args)
+    workers_after, database_after = cpu_seconds(server)
+    result["cpu"] = 1000 * (workers_after - workers) / result["requests"]
+    result["db_cpu"] = 1000 * (database_after - database) / result["requests"]
+    return result
+
+
 def wrk(port, bodies: Path, args) -> dict:
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
@@ -112,6 +154,8 @@ def main():
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--threads", type=int, default=serving.Options.threads,
+                        help="threads per worker, for the floor and adhoc-ws alike")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=15)
     args = parser.parse_args()
@@ -119,19 +163,21 @@ def main():
         sys.exit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp())
     print("| server | backend | workers | query | req/s | p50 ms | p95 ms | p99 ms | errors | "
-          "% of floor |\n|---|---|---|---|---|---|---|---|---|---|")
+          "% of floor | server CPU ms/req | database CPU ms/req |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|")
     floor_rps = {}
     for workers in args.workers:
         port = free_port()
         floor = start([sys.executable, str(HERE / "floor.py"), "--port", str(port),
-                       "--workers", str(workers)], port)
+                       "--workers", str(workers), "--threads", str(args.threads)], port)
         bodies = work / "floor.txt"
         bodies.write_text(envelope([(10120, "999993653")]) + "\n")
-        r = wrk(port, bodies, args)
+        r = measured(floor, port, bodies, args)
         stop(floor)
         floor_rps[workers] = r["rps"]
         print(f"| floor | - | {workers} | fixed answer | {r['rps']:.0f} | {r['p50']:.1f} | "
-              f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | 100 |", flush=True)
+              f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | 100 | {r['cpu']:.2f} | - |",
+              flush=True)
     for backend in args.backends:
         engine = open_db(backend, args.size)
         fill(engine, args.size)
@@ -143,15 +189,17 @@ def main():
         for workers in args.workers:
             port = free_port()
             server = start([sys.executable, "-m", "adhoc_ws.cli", "--db", db_url(backend, args.size),
-                            "serve", "--port", str(port), "--workers", str(workers)], port)
+                            "serve", "--port", str(port), "--workers", str(workers),
+                            "--threads", str(args.threads)], port)
             for kind, params in kinds.items():
                 bodies = work / f"{kind}.txt"
                 bodies.write_text("\n".join(envelope(p) for p in params) + "\n")
                 wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
-                r = wrk(port, bodies, args)
+                r = measured(server, port, bodies, args)
+                db_cpu = f"{r['db_cpu']:.2f}" if backend == "postgresql" else "-"
                 print(f"| adhoc-ws | {backend} | {workers} | {kind} | {r['rps']:.0f} | {r['p50']:.1f} | "
                       f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | "
-                      f"{100 * r['rps'] / floor_rps[workers]:.0f} |", flush=True)
+                      f"{100 * r['rps'] / floor_rps[workers]:.0f} | {r['cpu']:.2f} | {db_cpu} |", flush=True)
             stop(server)
 
 
