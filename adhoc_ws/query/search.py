@@ -304,21 +304,13 @@ class _Compiled:
         return named if self.order is None else tuple(named[name] for name in self.order)
 
 
-_COMPILED: dict = {}
-
-
+@lru_cache(maxsize=4096)
 def _compiled(shape: tuple, dialect) -> _Compiled:
-    key = (dialect.name, shape)
-    found = _COMPILED.get(key)
-    if found is None:
-        compiled = _statement(shape).compile(dialect=dialect)
-        fixed = {name: bind.value for bind, name in compiled.bind_names.items()
-                 if not _VALUE.fullmatch(bind.key)}
-        order = tuple(compiled.positiontup) if compiled.positional else None
-        found = _COMPILED[key] = _Compiled(compiled.string, order, fixed)
-        if len(_COMPILED) > 4096:
-            _COMPILED.pop(next(iter(_COMPILED)))
-    return found
+    compiled = _statement(shape).compile(dialect=dialect)
+    fixed = {name: bind.value for bind, name in compiled.bind_names.items()
+             if not _VALUE.fullmatch(bind.key)}
+    order = tuple(compiled.positiontup) if compiled.positional else None
+    return _Compiled(compiled.string, order, fixed)
 
 
 def search_query(parameters: list[Parameter], *, historie: bool = False, limit: int | None = None):

@@ -147,8 +147,9 @@ class Connections:
     question only reads), with a deadline: a statement that runs longer than ``timeout``
     seconds is stopped and raises :class:`SearchTimeout`, after which the connection is
     usable as before. PostgreSQL enforces it with the session's ``statement_timeout``, SQLite
-    with a progress handler armed for each ``with`` block. A connection the database lost is
-    invalidated by the failing statement; the thread's next request opens another.
+    with a progress handler armed for each ``with`` block. After any other database error
+    (a connection the server dropped, say) the connection is closed and the thread's next
+    request opens another.
     """
 
     def __init__(self, engine: Engine, timeout: float | None):
@@ -171,7 +172,16 @@ class Connections:
         except OperationalError as e:
             if _cancelled(e):
                 raise SearchTimeout() from None
+            self._drop(conn)
             raise
+        except (DBAPIError, conn.dialect.loaded_dbapi.Error):
+            self._drop(conn)
+            raise
+
+    def _drop(self, conn: Connection) -> None:
+        """After a database error: the thread's next request opens a new connection."""
+        self._local.conn = None
+        conn.invalidate()
 
     def _open(self) -> Connection:
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
@@ -214,7 +224,8 @@ def _progress_deadline(conn: Connection, seconds: float | None):
     try:
         yield
     finally:
-        dbapi_conn.set_progress_handler(None, 0)
+        if not conn.invalidated:  # a failed statement may have invalidated it
+            dbapi_conn.set_progress_handler(None, 0)
 
 
 def _cancelled(error: OperationalError) -> bool:

@@ -1,0 +1,67 @@
+"""Answering connections: one per thread, kept open, settings put back, a lost one replaced."""
+import json
+import threading
+
+from sqlalchemy import text
+
+from adhoc_ws.catalogue import rubriek
+from adhoc_ws.query.search import Search
+from adhoc_ws.query.zoekwaarde import Zoekwaarde
+from adhoc_ws.service import AdhocService
+from adhoc_ws.storage import loader
+from adhoc_ws.storage.database import Connections
+from adhoc_ws.vraag import Vraag, Zoekparameter
+
+from samples import persoon, wrap
+
+
+def test_a_thread_keeps_its_connection_and_threads_do_not_share(engine):
+    connections = Connections(engine, 10)
+    with connections() as first:
+        pass
+    with connections() as again:
+        assert again is first
+    others = []
+
+    def other():
+        with connections() as conn:
+            others.append(conn)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert others[0] is not first
+
+
+def test_a_search_s_own_settings_hold_for_its_block_only(engine):
+    unanchored = Search.of([(rubriek(10240), Zoekwaarde.parse("*oma*"))])
+    anchored = Search.of([(rubriek(10240), Zoekwaarde.parse("Thomassen"))])
+    assert anchored.settings == {} and unanchored.settings == {"enable_bitmapscan": "on"}
+    if engine.dialect.name != "postgresql":
+        return
+    connections = Connections(engine, 10)
+    with connections(unanchored.settings) as conn:
+        assert conn.exec_driver_sql("SHOW enable_bitmapscan").scalar() == "on"
+    with connections(anchored.settings) as conn:
+        assert conn.exec_driver_sql("SHOW enable_bitmapscan").scalar() == "off"
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "10s"
+
+
+def test_a_lost_connection_fails_one_request_and_the_next_one_is_answered(engine, tmp_path):
+    path = tmp_path / "pl.json"
+    path.write_text(json.dumps(wrap(persoon())), encoding="utf-8")
+    loader.load(engine, [path])
+    service = AdhocService(engine)
+    question = Vraag(masker=[10120], parameters=[Zoekparameter(10120, "999993653")])
+    assert service.vraag(question).resultaat.letter == "A"
+    with service.connections() as conn:  # the connection the next request will use
+        if engine.dialect.name == "postgresql":
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    else:
+        conn.connection.driver_connection.close()
+    lost = service.vraag(question).resultaat
+    assert (lost.letter, lost.code) == ("X", 1)
+    assert service.vraag(question).resultaat.letter == "A"
