@@ -2,7 +2,6 @@
 import threading
 import time
 
-import pytest
 from sqlalchemy import text
 
 from adhoc_ws import protocol

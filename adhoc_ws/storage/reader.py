@@ -110,9 +110,8 @@ def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Perso
     dialect = conn.dialect.name
     slots = _slots(dialect, len(pl_ids))
     params = {f"i{i}": pl_ids[min(i, len(pl_ids) - 1)] for i in range(slots)}
-    loads = json.loads
     (rows,), = fetch(conn, _sql(dialect, slots), params)
-    for voorkomen in loads(rows or "[]"):
+    for voorkomen in json.loads(rows or "[]"):  # PostgreSQL's json_agg of no rows is NULL
         table, pl_id = voorkomen.pop("tbl"), voorkomen.pop("pl_id")
         persoon_type = voorkomen.pop("persoon_type", None)
         stapel_nr, volg_nr = voorkomen.pop("stapel_nr", 0), voorkomen.pop("volg_nr", 0)
