@@ -7,7 +7,7 @@ as ``<persoonslijsten xmlns:xsi="…" xsi:nil="true"/>``. A test validates this 
 the schema of the served WSDL.
 
 The answer of a vraag is written as text, the fixed markup around escaped values: the same
-bytes lxml writes for the same tree (a test compares them), in a third of its time. A value
+bytes lxml writes for the same tree (a test compares them), in a fifth of its time. A value
 that XML cannot hold (a control character) is refused with ValueError, as lxml refuses it.
 Faults and the changePassword answer are written with lxml.
 """
