@@ -43,8 +43,7 @@ class Invalid(ValueError):
 class _Field:
     """One element of a model: how to read it, whether it repeats."""
 
-    def __init__(self, name: str, model):
-        self.name = name
+    def __init__(self, model):
         self.repeats = model.Attributes.max_occurs > 1
         self.fields = _fields(model) if issubclass(model, ComplexModelBase) else None
         self.bounds = None
@@ -54,7 +53,7 @@ class _Field:
 
 @lru_cache(maxsize=None)
 def _fields(model) -> dict[str, _Field]:
-    return {name: _Field(name, member) for name, member in model._type_info.items()}
+    return {name: _Field(member) for name, member in model._type_info.items()}
 
 
 def read(element: etree._Element, model) -> SimpleNamespace:

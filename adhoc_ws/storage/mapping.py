@@ -116,10 +116,6 @@ class CategoryStorage:
     def has_address(self) -> bool:
         return "adres_id" in self.table.c
 
-    def address_columns(self) -> list[str]:
-        return [c for e in self.elements.values() if e.table is lo3_adres
-                for c in (e.column, e.diak_column) if c]
-
     def to_rows(self, voorkomen: Voorkomen) -> tuple[dict, dict]:
         """(row of the category table, lo3_adres row or {}) for one voorkomen."""
         row, address = dict(self.categorie.key), {}
