@@ -219,11 +219,11 @@ def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, g
     engine.dispose()  # the workers open their own after the fork
 
     def app():
-        from .soap.server import WsgiApp
+        from .app import build as build_app
 
         worker_engine = database.open_engine(url)
         accounts = None if open_access else Accounts(worker_engine)
-        return WsgiApp(AdhocService(worker_engine, accounts=accounts, search_timeout=search_timeout))
+        return build_app(AdhocService(worker_engine, accounts=accounts, search_timeout=search_timeout))
 
     scheme = "https" if tls_cert else "http"
     click.echo(f"serving on {scheme}://{host}:{port}/gba-v/online/lo3services/adhoc "

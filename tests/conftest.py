@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from adhoc_ws.service import AdhocService
-from adhoc_ws.soap.server import WsgiApp
+from adhoc_ws.app import build as build_app
 from adhoc_ws.storage import database, loader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,6 +117,6 @@ ENDPOINT = "/gba-v/online/lo3services/adhoc"
 @pytest.fixture(scope="session")
 def service_url(demo_engine):
     """The endpoint URL of the Ad hoc webservice over the demo data, on each backend."""
-    base, server = serve_in_thread(WsgiApp(AdhocService(demo_engine)))
+    base, server = serve_in_thread(build_app(AdhocService(demo_engine)))
     yield base + ENDPOINT
     server.shutdown()

@@ -19,7 +19,7 @@ from zeep.wsse.username import UsernameToken
 from adhoc_ws import catalogue, protocol
 from adhoc_ws.accounts import Accounts, AfnemersFileError, load_afnemers, read_afnemers_file
 from adhoc_ws.service import AdhocService
-from adhoc_ws.soap.server import WsgiApp
+from adhoc_ws.app import build as build_app
 from adhoc_ws.storage import loader
 from adhoc_ws.storage.schema import adhoc_gebruiker
 
@@ -74,7 +74,7 @@ def setup(backend, tmp_path_factory):
     clock = Clock()
     accounts = Accounts(engine, clock=clock, today=lambda: TODAY)
     service = AdhocService(engine, accounts=accounts, today=lambda: TODAY)
-    base, server = serve_in_thread(WsgiApp(service))
+    base, server = serve_in_thread(build_app(service))
     yield engine, base + ENDPOINT, clock
     server.shutdown()
 
@@ -271,7 +271,7 @@ def test_no_record_no_answer(backend):
     loader.load(engine, [FIXTURES / "demo-janssen.json"])
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE adhoc_protocol"))
-    base, server = serve_in_thread(WsgiApp(AdhocService(engine)))
+    base, server = serve_in_thread(build_app(AdhocService(engine)))
     try:
         assert code(ask(client(base + ENDPOINT))) == "X001 Technische fout."
     finally:

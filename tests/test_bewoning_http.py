@@ -20,7 +20,7 @@ from adhoc_ws.accounts import Accounts, AfnemersFileError, load_afnemers, read_a
 from adhoc_ws.bewoning import BewoningVraag, Uitkomst
 from adhoc_ws.bewoning.app import BEWONINGEN, OPENAPI, BewoningApp
 from adhoc_ws.service import AdhocService
-from adhoc_ws.soap.server import WsgiApp
+from adhoc_ws.app import build as build_app
 
 from conftest import ENDPOINT
 from wsgi_client import assert_conforms, basic, call, schema_errors
@@ -594,7 +594,7 @@ def test_served_over_http_next_to_the_soap_service(service_url):
 
 
 def test_the_access_log_line_has_no_personal_data(demo_engine, caplog):
-    app = WsgiApp(AdhocService(demo_engine))
+    app = build_app(AdhocService(demo_engine))
     with caplog.at_level(logging.INFO, logger="adhoc_ws.access"):
         answer = call(app, "POST", BEWONINGEN, {**PEIL, "adresseerbaarObjectIdentificatie": ZWOLLE})
     assert answer.status == 200

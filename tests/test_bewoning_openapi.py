@@ -1,7 +1,7 @@
 """Schemathesis against the bewoning API: generated questions, the served OpenAPI document as
 the oracle (no server error, documented status codes, content types and response schemas).
 
-The application is the one ``adhoc-ws serve`` runs (:class:`WsgiApp`, open mode), in-process,
+The application is the one ``adhoc-ws serve`` runs (:func:`adhoc_ws.app.build`, open mode), in-process,
 with the real finder on the demo data, on both backends. The document's examples name a demo
 object (the student house in Groningen), so its bewoners are in the answers too.
 """
@@ -17,7 +17,7 @@ import pytest
 
 from adhoc_ws.bewoning.app import OPENAPI, BewoningApp
 from adhoc_ws.service import AdhocService
-from adhoc_ws.soap.server import WsgiApp
+from adhoc_ws.app import build as build_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -25,7 +25,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 @pytest.fixture(scope="module")
 def served(demo_engine):
     """What ``adhoc-ws serve --open`` runs, over the demo data."""
-    return WsgiApp(AdhocService(demo_engine))
+    return build_app(AdhocService(demo_engine))
 
 
 schema = schemathesis.openapi.from_wsgi(OPENAPI, BewoningApp(None))  # the document as served

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from adhoc_ws.service import AdhocService
-from adhoc_ws.soap.server import WsgiApp
+from adhoc_ws.app import build as build_app
 from adhoc_ws.storage import database, loader
 
 from conftest import ENDPOINT, FIXTURES, serve_in_thread
@@ -132,7 +132,7 @@ def test_sigterm_lets_a_request_in_progress_finish(demo_db):
 
 def test_health_says_when_the_database_is_gone(tmp_path):
     broken = database.open_engine("postgresql://nobody@127.0.0.1:1/none")
-    base, server = serve_in_thread(WsgiApp(AdhocService(broken)))
+    base, server = serve_in_thread(build_app(AdhocService(broken)))
     try:
         response = requests.get(base + "/health", timeout=10)
     finally:
@@ -141,7 +141,7 @@ def test_health_says_when_the_database_is_gone(tmp_path):
 
 
 def test_the_access_log_is_json_without_personal_data(demo_engine, caplog):
-    base, server = serve_in_thread(WsgiApp(AdhocService(demo_engine)))
+    base, server = serve_in_thread(build_app(AdhocService(demo_engine)))
     try:
         with caplog.at_level(logging.INFO, logger="adhoc_ws.access"):
             requests.post(base + ENDPOINT, data=BSN_VRAAG, headers={"Content-Type": "text/xml"}, timeout=10)

@@ -11,7 +11,7 @@ import zeep
 from lxml import etree
 
 from adhoc_ws.service import AdhocService
-from adhoc_ws.soap.server import WsgiApp
+from adhoc_ws.app import build as build_app
 from adhoc_ws.storage import database
 
 from conftest import ENDPOINT, ROOT, serve_in_thread
@@ -278,7 +278,7 @@ def test_an_oversized_request_is_refused(service_url):
 
 def test_an_internal_failure_is_x001_without_internals(tmp_path):
     engine = database.open_engine(f"sqlite:///{tmp_path / 'no-tables.sqlite'}")  # never initialised
-    base, server = serve_in_thread(WsgiApp(AdhocService(engine)))
+    base, server = serve_in_thread(build_app(AdhocService(engine)))
     try:
         response = post(base + ENDPOINT, envelope(body_vraag(["10120"], [("10120", "999993653")])))
     finally:
@@ -297,7 +297,7 @@ def test_the_service_answers_a_get(service_url):
 def test_the_request_body_is_read_by_length_or_up_to_the_limit_when_the_server_ends_it():
     from io import BytesIO
 
-    from adhoc_ws.soap.server import BodyTooLarge, read_body
+    from adhoc_ws.web import BodyTooLarge, read_body
 
     def environ(body, **extra):
         return {"wsgi.input": BytesIO(body), **extra}

@@ -31,10 +31,10 @@ from .. import protocol
 from ..accounts import Credentials
 from ..answer import new_referentie
 from ..foutcodes import Fout
-from ..soap.server import BYTES_IN, BodyTooLarge, http_credentials, read_body
+from ..web import BodyTooLarge, Problem, http_credentials, json_bytes, own_base_url, read_body
 from ..storage.schema import lo3_pl_persoon
 from . import BewoningVraag, Uitkomst
-from .request import (Problem, check_accept, check_content_type, forbidden, method_not_allowed,
+from .request import (check_accept, check_content_type, forbidden, method_not_allowed,
                       not_found, parse, server_error, too_large, unauthenticated)
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,6 @@ BEWONINGEN = BASE + "/bewoningen"
 OPENAPI = BASE + "/openapi.json"
 MAX_BODY = 64 * 1024
 JSON = "application/json; charset=utf-8"
-PROBLEM_JSON = "application/problem+json; charset=utf-8"
 OBJECT_RUBRIEK, DATUM_RUBRIEK = 81180, 81030  # identificatiecode verblijfplaats, datum aanvang adreshouding
 NO_GEMEENTE = "Alleen een afnemer met een gemeentecode in zijn autorisatie mag bewoning raadplegen."
 NO_AUTORISATIE = "Er is geen actuele autorisatie voor deze afnemer."
@@ -88,10 +87,10 @@ class BewoningApp:
         try:
             status, headers, body = self._route(environ)
         except Problem as p:
-            status, headers, body = _problem(p, environ)
+            status, headers, body = p.answer(environ)
         except Exception:
             log.exception("bewoning request failed")
-            status, headers, body = _problem(server_error(), environ)
+            status, headers, body = server_error().answer(environ)
         start_response(f"{status} {HTTPStatus(status).phrase}",
                        headers + [("Content-Length", str(len(body)))])
         return [body]
@@ -105,8 +104,8 @@ class BewoningApp:
         if path == OPENAPI:
             if method not in ("GET", "HEAD"):
                 raise method_not_allowed("GET, HEAD")
-            document = dict(openapi_document(), servers=[{"url": _base_url(environ)}])
-            return 200, [("Content-Type", JSON)], _dumps(document)
+            document = dict(openapi_document(), servers=[{"url": own_base_url(environ) + BASE}])
+            return 200, [("Content-Type", JSON)], json_bytes(document)
         raise not_found()
 
     def _bewoningen(self, environ):
@@ -124,17 +123,17 @@ class BewoningApp:
             bewoningen = _authorize(beller, uitkomst)
             if bewoningen:
                 delivered = uitkomst.pl_ids
-            outcome = 200, [("Content-Type", JSON)], _dumps({"bewoningen": bewoningen})
+            outcome = 200, [("Content-Type", JSON)], json_bytes({"bewoningen": bewoningen})
         except Problem as p:
-            outcome = _problem(p, environ)
+            outcome = p.answer(environ)
         except Exception:
             log.exception("bewoningen failed")
-            outcome = _problem(server_error(), environ)
+            outcome = server_error().answer(environ)
         try:
             self._record(beller or _unknown(credentials), vraag, outcome[0], delivered)
         except Exception:
             log.exception("protocollering failed: nothing delivered")
-            return _problem(server_error(), environ)
+            return server_error().answer(environ)
         return outcome
 
     def _beller(self, credentials: Credentials | None) -> Beller:
@@ -150,12 +149,9 @@ class BewoningApp:
 
     def _read_body(self, environ) -> bytes:
         try:
-            body = read_body(environ, self.max_request_bytes)
-        except BodyTooLarge as e:
-            environ[BYTES_IN] = e.read
+            return read_body(environ, self.max_request_bytes)
+        except BodyTooLarge:
             raise too_large(self.max_request_bytes) from None
-        environ[BYTES_IN] = len(body)
-        return body
 
     def _find(self, vraag: BewoningVraag) -> Uitkomst:
         if self.today is None:
@@ -217,21 +213,6 @@ def _parameters(vraag: BewoningVraag | None) -> list[tuple[int, str]] | None:
     dates = [vraag.van] if vraag.peildatum else [vraag.van, vraag.tot]
     return [(OBJECT_RUBRIEK, vraag.adresseerbaar_object)] + \
         [(DATUM_RUBRIEK, d.strftime("%Y%m%d")) for d in dates]
-
-
-def _problem(problem: Problem, environ):
-    instance = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    return problem.status, [("Content-Type", PROBLEM_JSON)] + problem.headers, _dumps(problem.body(instance))
-
-
-def _dumps(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _base_url(environ) -> str:
-    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
-    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
-    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}{BASE}"
 
 
 @cache

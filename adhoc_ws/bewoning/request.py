@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import re
 
+from ..web import Problem
 from . import BewoningVraag
 
 RFC7231 = "https://datatracker.ietf.org/doc/html/rfc7231"
@@ -34,23 +35,6 @@ OBJECT_PATTERN = "^(?!0{16})[0-9]{16}$"
 _OBJECT = re.compile(r"(?!0{16})[0-9]{16}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _JSON_TYPES = ("application", "json")
-
-
-class Problem(Exception):
-    """An error answer in problem+json (RFC 7807), as the Haal Centraal APIs give them."""
-
-    def __init__(self, status: int, code: str, title: str, type_: str, *, detail: str | None = None,
-                 invalid_params: list[dict] | None = None, headers: list[tuple[str, str]] | None = None):
-        super().__init__(title)
-        self.status, self.code, self.title, self.type = status, code, title, type_
-        self.detail, self.invalid_params = detail, invalid_params
-        self.headers = headers or []
-
-    def body(self, instance: str) -> dict:
-        """The problem+json object, without null fields."""
-        body = {"type": self.type, "title": self.title, "status": self.status, "detail": self.detail,
-                "instance": instance, "code": self.code, "invalidParams": self.invalid_params}
-        return {k: v for k, v in body.items() if v is not None}
 
 
 def invalid_params(params: list[dict]) -> Problem:

@@ -1,11 +1,9 @@
-"""The WSGI application: the Ad hoc webservice over HTTP.
+"""The Ad hoc webservice over HTTP: a WSGI application, mounted by :mod:`adhoc_ws.app`.
 
-- ``GET …?wsdl`` serves the WSDL (:mod:`adhoc_ws.soap.wsdl`) with the request's own address;
-  ``GET /health`` answers ``ok`` when the database answers, 503 when it does not; paths under
-  ``/haalcentraal/`` go to the bewoning API (:mod:`adhoc_ws.bewoning.app`).
-- Every request leaves one JSON line on the ``adhoc_ws.access`` logger: method, path, status,
-  time, sizes, and for a SOAP call the operation, result code and referentie; never a
-  zoekwaarde, a BSN or a name (the protocol in the database says who asked about whom).
+- ``GET …?wsdl`` serves the WSDL (:mod:`adhoc_ws.soap.wsdl`) with the request's own address.
+- A SOAP call adds its operation, result code and referentie to the access-log line of
+  :mod:`adhoc_ws.web`; never a zoekwaarde, a BSN or a name (the protocol in the database says
+  who asked about whom).
 - ``POST`` takes a SOAP 1.1 envelope. The XML is parsed here, with a parser that resolves no
   entities, loads no DTD and reaches no network; a document with a DTD is refused. The body's
   element names the operation in spyne's table of :class:`adhoc_ws.soap.service.LrdPlusService`;
@@ -26,12 +24,7 @@ input error. A SOAP Fault is only for a request that is not a SOAP call of this 
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import json
 import logging
-import time
 from dataclasses import dataclass
 
 from lxml import etree
@@ -40,6 +33,7 @@ from ..answer import Resultaat, failure
 from ..foutcodes import Fout
 from ..service import AdhocService
 from ..accounts import Credentials
+from ..web import ACCESS_EXTRA, BodyTooLarge, http_credentials, own_base_url, read_body
 from . import answer_xml
 from .models import LRDPLUS
 from .request import Invalid, read as read_request
@@ -47,13 +41,11 @@ from .service import application
 from .wsdl import served_wsdl
 
 log = logging.getLogger(__name__)
-access_log = logging.getLogger("adhoc_ws.access")
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 _BODY = f"{{{SOAP11_ENV}}}Body"
 MAX_REQUEST_BYTES = 1 << 20
-BYTES_IN = "adhoc_ws.bytes_in"  # environ key: the request bytes an app read, for the access log
 OPERATIONS = ("vraag", "adresvraag", "changePassword")
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -77,21 +69,6 @@ class RequestContext:
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 PASSWORD_TEXT = ("http://docs.oasis-open.org/wss/2004/01/"
                  "oasis-200401-wss-username-token-profile-1.0#PasswordText")
-
-
-def http_credentials(environ) -> Credentials | None:
-    """HTTP Basic credentials from X-Brp-Credentials or Authorization, if any."""
-    for header in ("HTTP_X_BRP_CREDENTIALS", "HTTP_AUTHORIZATION"):
-        scheme, _, token = environ.get(header, "").partition(" ")
-        if scheme.lower() != "basic":
-            continue
-        try:
-            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return Credentials("", "")  # present but unreadable: wrong credentials, X010
-        gebruikersnaam, _, wachtwoord = decoded.partition(":")
-        return Credentials(gebruikersnaam, wachtwoord)
-    return None
 
 
 def wsse_credentials(envelope: etree._Element) -> Credentials | None:
@@ -180,22 +157,15 @@ def parse_envelope(body: bytes) -> etree._Element:
     return root
 
 
-class WsgiApp:
-    """The WSGI callable ``adhoc-ws serve`` runs."""
+class SoapApp:
+    """The Ad hoc webservice as a WSGI application: GET ``?wsdl``, POST a SOAP 1.1 call."""
 
     def __init__(self, service: AdhocService, *, max_request_bytes: int = MAX_REQUEST_BYTES):
-        from ..bewoning.app import BewoningApp  # it imports this module
-
         self.server = AdhocServer(service)
         self.max_request_bytes = max_request_bytes
-        self.bewoning = BewoningApp(service.engine, service.accounts, recorder=service.recorder)
 
     def __call__(self, environ, start_response):
-        started = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET")
-        if environ.get("PATH_INFO", "").startswith("/haalcentraal/"):
-            return self._bewoning(environ, start_response, started, method)
-        outcome, bytes_in = None, 0
         if method in ("GET", "HEAD"):
             status, headers, document = self._get(environ)
         elif method != "POST":
@@ -204,9 +174,12 @@ class WsgiApp:
         else:
             try:
                 body = self._read_body(environ)
-                bytes_in = len(body)
                 outcome = self.server.handle(body, http_credentials(environ))
                 document, status = outcome.document, "200 OK"
+                r = outcome.resultaat
+                environ[ACCESS_EXTRA] = {"operation": outcome.operation,
+                                         "resultaat": f"{r.letter}{r.code:03d}",
+                                         "referentie": r.referentie}
             except SoapFault as f:
                 document, status = answer_xml.fault(f.faultcode, f.faultstring), f.status
             except Exception:
@@ -215,21 +188,7 @@ class WsgiApp:
                 status = "500 Internal Server Error"
             headers = [("Content-Type", "text/xml; charset=UTF-8")]
         start_response(status, headers + [("Content-Length", str(len(document)))])
-        _access(environ, method, status, started, bytes_in, len(document), outcome)
         return [document]
-
-    def _bewoning(self, environ, start_response, started, method):
-        """The Haal Centraal bewoning API (:mod:`adhoc_ws.bewoning.app`), with the same access log."""
-        statuses = []
-
-        def start(status, headers, exc_info=None):
-            statuses.append(status)
-            return start_response(status, headers, exc_info)
-
-        body = self.bewoning(environ, start)
-        _access(environ, method, statuses[-1], started, environ.get(BYTES_IN, 0),
-                sum(map(len, body)), None)
-        return body
 
     def _read_body(self, environ) -> bytes:
         try:
@@ -238,65 +197,15 @@ class WsgiApp:
             raise SoapFault("Client", f"Request larger than {self.max_request_bytes} bytes",
                             "413 Payload Too Large") from None
 
-    def _get(self, environ):
+    @staticmethod
+    def _get(environ):
         query = environ.get("QUERY_STRING", "").lower()
         if query.split("&")[0] in ("wsdl", "wsdl="):
             return "200 OK", [("Content-Type", "text/xml; charset=UTF-8")], served_wsdl(_own_url(environ))
-        if environ.get("PATH_INFO") == "/health":
-            if self.server.service.healthy():
-                return "200 OK", [("Content-Type", "text/plain")], b"ok\n"
-            return "503 Service Unavailable", [("Content-Type", "text/plain")], b"database unavailable\n"
         return "200 OK", [("Content-Type", "text/plain; charset=UTF-8")], \
             b"adhoc-ws: the BRP-V Ad hoc webservice (LrdPlus 1.1). POST SOAP 1.1 requests here; " \
             b"the WSDL is at ?wsdl\n"
 
 
-class BodyTooLarge(Exception):
-    """The request body is larger than the limit; ``read`` bytes of it were read."""
-
-    def __init__(self, read: int):
-        super().__init__(read)
-        self.read = read
-
-
-def read_body(environ, limit: int) -> bytes:
-    """The request body, at most ``limit`` bytes (else :class:`BodyTooLarge`). Without a
-    Content-Length it is read up to the limit when the server marks its end (chunked), and is
-    empty otherwise (reading on could wait for a client that sends no more, PEP 3333)."""
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or -1)
-    except ValueError:
-        length = -1
-    if length > limit:
-        raise BodyTooLarge(0)
-    stream = environ["wsgi.input"]
-    if length >= 0:
-        body = stream.read(length)
-    elif environ.get("wsgi.input_terminated"):
-        body = stream.read(limit + 1)
-    else:
-        body = b""
-    if len(body) > limit:
-        raise BodyTooLarge(len(body))
-    return body
-
-
-def _access(environ, method, status, started, bytes_in, bytes_out, outcome: Outcome | None):
-    """One JSON line per request: what was asked and answered, never about whom."""
-    if not access_log.isEnabledFor(logging.INFO):
-        return
-    entry = {"ts": dt.datetime.now().isoformat(timespec="milliseconds"), "method": method,
-             "path": environ.get("PATH_INFO", ""), "status": int(status[:3]),
-             "ms": round((time.perf_counter() - started) * 1000, 2),
-             "bytes_in": bytes_in, "bytes_out": bytes_out}
-    if outcome is not None:
-        r = outcome.resultaat
-        entry.update(operation=outcome.operation, resultaat=f"{r.letter}{r.code:03d}",
-                     referentie=r.referentie)
-    access_log.info(json.dumps(entry))
-
-
 def _own_url(environ) -> str:
-    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
-    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
-    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}{environ.get('PATH_INFO', '')}"
+    return own_base_url(environ) + environ.get("PATH_INFO", "")

@@ -1,0 +1,170 @@
+"""The front door: what the HTTP APIs share, below them.
+
+``soap/``, ``bewoning/`` (and every further API) are WSGI applications of their own that
+import from here and never from each other; :mod:`adhoc_ws.app` mounts them on one
+:class:`FrontDoor`. Here live:
+
+- :class:`FrontDoor`: the WSGI dispatch by path prefix, ``GET /health``, and one JSON line
+  per request on the ``adhoc_ws.access`` logger (method, path, status, time, sizes, and what
+  the API adds under :data:`ACCESS_EXTRA`, such as a SOAP call's operation and result code;
+  never a zoekwaarde, a BSN, a name or a credential);
+- request bodies and their limits (:func:`read_body`, :class:`BodyTooLarge`);
+- credentials as clients send them over HTTP (:func:`http_credentials`);
+- problem+json answers (:class:`Problem`, RFC 7807, as the Haal Centraal APIs give them);
+- the request's own address (:func:`own_base_url`).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import logging
+import time
+from typing import Callable, Iterable
+
+from .accounts import Credentials
+
+access_log = logging.getLogger("adhoc_ws.access")
+
+BYTES_IN = "adhoc_ws.bytes_in"  # environ key: the request bytes an app read, for the access log
+ACCESS_EXTRA = "adhoc_ws.access"  # environ key: a dict an app adds to its access-log line
+PROBLEM_JSON = "application/problem+json; charset=utf-8"
+
+
+class FrontDoor:
+    """The WSGI callable ``adhoc-ws serve`` runs: each path prefix to its application.
+
+    ``mounts`` is a list of (path prefix, WSGI app), tried in order; ``default`` takes every
+    other path. ``healthy`` answers ``GET /health``: 200 ``ok``, or 503 when it returns False.
+    """
+
+    def __init__(self, default, mounts: Iterable[tuple[str, Callable]] = (), *,
+                 healthy: Callable[[], bool] | None = None):
+        self.default = default
+        self.mounts = list(mounts)
+        self.healthy = healthy
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        statuses = []
+
+        def start(status, headers, exc_info=None):
+            statuses.append(status)
+            return start_response(status, headers, exc_info)
+
+        body = self._dispatch(environ, start)
+        access(environ, statuses[-1] if statuses else "500", started, sum(map(len, body)))
+        return body
+
+    def _dispatch(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/health" and self.healthy is not None \
+                and environ.get("REQUEST_METHOD", "GET") in ("GET", "HEAD"):
+            if self.healthy():
+                return plain(start_response, "200 OK", b"ok\n")
+            return plain(start_response, "503 Service Unavailable", b"database unavailable\n")
+        for prefix, app in self.mounts:
+            if path.startswith(prefix):
+                return app(environ, start_response)
+        return self.default(environ, start_response)
+
+
+def plain(start_response, status: str, text: bytes) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(text)))])
+    return [text]
+
+
+def access(environ, status: str, started: float, bytes_out: int) -> None:
+    """One JSON line per request: what was asked and answered, never about whom."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    entry = {"ts": dt.datetime.now().isoformat(timespec="milliseconds"),
+             "method": environ.get("REQUEST_METHOD", "GET"), "path": environ.get("PATH_INFO", ""),
+             "status": int(status[:3]), "ms": round((time.perf_counter() - started) * 1000, 2),
+             "bytes_in": environ.get(BYTES_IN, 0), "bytes_out": bytes_out}
+    entry.update(environ.get(ACCESS_EXTRA) or {})
+    access_log.info(json.dumps(entry))
+
+
+class BodyTooLarge(Exception):
+    """The request body is larger than the limit; ``read`` bytes of it were read."""
+
+    def __init__(self, read: int):
+        super().__init__(read)
+        self.read = read
+
+
+def read_body(environ, limit: int) -> bytes:
+    """The request body, at most ``limit`` bytes (else :class:`BodyTooLarge`); the bytes read
+    are noted for the access log. Without a Content-Length it is read up to the limit when the
+    server marks its end (chunked), and is empty otherwise (reading on could wait for a client
+    that sends no more, PEP 3333)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        length = -1
+    if length > limit:
+        environ[BYTES_IN] = 0
+        raise BodyTooLarge(0)
+    stream = environ["wsgi.input"]
+    if length >= 0:
+        body = stream.read(length)
+    elif environ.get("wsgi.input_terminated"):
+        body = stream.read(limit + 1)
+    else:
+        body = b""
+    environ[BYTES_IN] = len(body)
+    if len(body) > limit:
+        raise BodyTooLarge(len(body))
+    return body
+
+
+def http_credentials(environ) -> Credentials | None:
+    """HTTP Basic credentials from X-Brp-Credentials or Authorization, if any."""
+    for header in ("HTTP_X_BRP_CREDENTIALS", "HTTP_AUTHORIZATION"):
+        scheme, _, token = environ.get(header, "").partition(" ")
+        if scheme.lower() != "basic":
+            continue
+        try:
+            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return Credentials("", "")  # present but unreadable: wrong credentials
+        gebruikersnaam, _, wachtwoord = decoded.partition(":")
+        return Credentials(gebruikersnaam, wachtwoord)
+    return None
+
+
+def own_base_url(environ) -> str:
+    """scheme://host of the request as the client addressed it, plus SCRIPT_NAME."""
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}"
+
+
+class Problem(Exception):
+    """An error answer in problem+json (RFC 7807), as the Haal Centraal APIs give them."""
+
+    def __init__(self, status: int, code: str, title: str, type_: str, *, detail: str | None = None,
+                 invalid_params: list[dict] | None = None, headers: list[tuple[str, str]] | None = None):
+        super().__init__(title)
+        self.status, self.code, self.title, self.type = status, code, title, type_
+        self.detail, self.invalid_params = detail, invalid_params
+        self.headers = headers or []
+
+    def body(self, instance: str) -> dict:
+        """The problem+json object, without null fields."""
+        body = {"type": self.type, "title": self.title, "status": self.status, "detail": self.detail,
+                "instance": instance, "code": self.code, "invalidParams": self.invalid_params}
+        return {k: v for k, v in body.items() if v is not None}
+
+    def answer(self, environ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """(status, headers, body) of this problem, its instance the request's path."""
+        instance = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        return self.status, [("Content-Type", PROBLEM_JSON)] + self.headers, \
+            json_bytes(self.body(instance))
+
+
+def json_bytes(value) -> bytes:
+    """Compact UTF-8 JSON, as the APIs answer."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
