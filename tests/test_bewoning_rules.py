@@ -156,18 +156,86 @@ def test_uncertainty_of_next_aanvang_makes_mogelijk_then_nothing(db):
         ["bewoner", "mogelijk", "mogelijk", "geen"]
 
 
-def test_known_previous_aanvang_inside_uncertainty_bounds_it(db):
-    o, jan = new_object(), bsn()
-    load(db, persoon(jan, woont(adres(new_object()), "20100810"), woont(adres(o), "20100800")))
-    assert statuses(db, o, jan, "2010-08-09", "2010-08-10", "2010-08-31", "2010-09-01") == \
-        ["geen", "mogelijk", "mogelijk", "bewoner"]
+# §2.4 clipping: an incomplete date never reaches past a known date around it (compose.ranges).
+# Each case: the dates of one person oldest first (the object's verblijfplaats marked "O"), and
+# the status on each peildatum.
+
+CLIPPING = pytest.mark.parametrize("verblijven, expected", [
+    # a date before the incomplete aanvang
+    ([("X", "20100810"), ("O", "20100800")],  # known, inside the range: after that day only
+     {"2010-08-09": "geen", "2010-08-10": "geen", "2010-08-11": "mogelijk", "2010-08-31": "mogelijk",
+      "2010-09-01": "bewoner"}),
+    ([("X", "20100501"), ("O", "20100000")],
+     {"2010-05-01": "geen", "2010-05-02": "mogelijk", "2010-12-31": "mogelijk", "2011-01-01": "bewoner"}),
+    ([("X", "20101014"), ("O", "00000000")],
+     {"2010-10-14": "geen", "2010-10-15": "mogelijk", "2030-01-01": "mogelijk"}),
+    ([("X", "20100101"), ("O", "20100800")],  # known, before the range: the whole range
+     {"2010-07-31": "geen", "2010-08-01": "mogelijk", "2010-09-01": "bewoner"}),
+    ([("X", "20100300"), ("O", "20100000")],  # partly known: from its first day
+     {"2010-02-28": "geen", "2010-03-01": "mogelijk", "2010-12-31": "mogelijk", "2011-01-01": "bewoner"}),
+    ([("X", "00000000"), ("O", "20100800")],  # unknown: no bound
+     {"2010-07-31": "geen", "2010-08-01": "mogelijk", "2010-09-01": "bewoner"}),
+    # a date after the aanvang (the next aanvang)
+    ([("O", "20100818"), ("X", "20100800")],  # known aanvang inside the next one's range
+     {"2010-08-17": "geen", "2010-08-18": "bewoner", "2010-08-19": "mogelijk", "2010-08-31": "mogelijk",
+      "2010-09-01": "geen"}),
+    ([("O", "20100818"), ("X", "20100000")],
+     {"2010-08-18": "bewoner", "2010-08-19": "mogelijk", "2010-12-31": "mogelijk", "2011-01-01": "geen"}),
+    ([("O", "20100818"), ("X", "00000000")],
+     {"2010-08-18": "bewoner", "2010-08-19": "mogelijk", "2030-01-01": "mogelijk"}),
+    ([("O", "20100800"), ("X", "20100821")],  # known next aanvang inside the range: before it only
+     {"2010-07-31": "geen", "2010-08-01": "mogelijk", "2010-08-20": "mogelijk", "2010-08-21": "geen"}),
+    ([("O", "00000000"), ("X", "20100101")],
+     {"2000-01-01": "mogelijk", "2009-12-31": "mogelijk", "2010-01-01": "geen"}),
+    ([("O", "20100800"), ("X", "20100000")],  # partly known on both sides: first day to last day
+     {"2010-07-31": "geen", "2010-08-01": "mogelijk", "2010-12-31": "mogelijk", "2011-01-01": "geen"}),
+    ([("O", "20100000"), ("X", "20100800")],
+     {"2009-12-31": "geen", "2010-01-01": "mogelijk", "2010-08-31": "mogelijk", "2010-09-01": "geen"}),
+    ([("O", "20100800"), ("X", "00000000")],
+     {"2010-07-31": "geen", "2010-08-01": "mogelijk", "2030-01-01": "mogelijk"}),
+    # a known date two moves on bounds the next aanvang's range too
+    ([("O", "20100101"), ("X", "20150300"), ("Y", "20150310")],
+     {"2015-02-28": "bewoner", "2015-03-01": "mogelijk", "2015-03-09": "mogelijk", "2015-03-10": "geen"}),
+    # a known date one move back bounds an aanvang whose previous one is incomplete
+    ([("X", "20100805"), ("Y", "20100800"), ("O", "20100800")],
+     {"2010-08-05": "geen", "2010-08-06": "mogelijk", "2010-09-01": "bewoner"}),
+], ids=["known before, partly (month)", "known before, partly (year)", "known before, unknown",
+        "known before the range", "partly before", "unknown before",
+        "partly (month) after known", "partly (year) after known", "unknown after known",
+        "known after partly", "known after unknown", "partly after partly (month, year)",
+        "partly after partly (year, month)", "unknown after partly", "known two moves on",
+        "known two moves back"])
 
 
-def test_known_next_aanvang_inside_uncertainty_bounds_it(db):
+@CLIPPING
+def test_uncertainty_is_clipped_by_the_dates_around_it(db, verblijven, expected):
     o, jan = new_object(), bsn()
-    load(db, persoon(jan, woont(adres(o), "20100800"), woont(adres(new_object()), "20100820")))
-    assert statuses(db, o, jan, "2010-07-31", "2010-08-01", "2010-08-19", "2010-08-20") == \
-        ["geen", "mogelijk", "mogelijk", "geen"]
+    objects = {"O": o, "X": new_object(), "Y": new_object()}
+    load(db, persoon(jan, *(woont(adres(objects[k]), datum) for k, datum in verblijven)))
+    assert dict(zip(expected, statuses(db, o, jan, *expected))) == expected
+
+
+def test_clipping_in_a_period_query(db):
+    o, jan = new_object(), bsn()
+    load(db, persoon(jan, woont(adres(o), "20100818"), woont(adres(new_object()), "20100800")))
+    assert shape(tussen(db, o, "2010-08-01", "2010-09-15")) == [
+        ("2010-08-18", "2010-08-19", [jan], []), ("2010-08-19", "2010-09-01", [], [jan])]
+
+
+@pytest.mark.parametrize("vorige", ["other object", "same object"])
+def test_briefadres_before_a_partly_unknown_aanvang_bounds_it(db, vorige):
+    o, jan = new_object(), bsn()
+    brief = adres(o if vorige == "same object" else new_object())
+    load(db, persoon(jan, woont(brief, "20220526", functie="B"), woont(adres(o), "20220000")))
+    assert statuses(db, o, jan, "2022-01-01", "2022-05-26", "2022-05-27", "2022-12-31", "2023-01-01") == \
+        ["geen", "geen", "mogelijk", "mogelijk", "bewoner"]
+
+
+def test_partly_unknown_briefadres_after_a_known_aanvang(db):
+    o, jan = new_object(), bsn()
+    load(db, persoon(jan, woont(adres(o), "20160526"), woont(adres(new_object()), "20220800", functie="B")))
+    assert statuses(db, o, jan, "2022-07-31", "2022-08-01", "2022-08-31", "2022-09-01") == \
+        ["bewoner", "mogelijk", "mogelijk", "geen"]
 
 
 def test_two_separate_uncertainty_periods_bewoner_between(db):
@@ -208,10 +276,31 @@ def test_period_slices_at_every_start_and_end_of_uncertainty(db):
 
 
 @pytest.mark.parametrize("aanvang", ["20201000", "20200000", "00000000"])
-def test_unknown_aanvang_with_opschorting(db, aanvang):
+def test_known_opschorting_inside_the_uncertainty_of_the_aanvang(db, aanvang):
     o, jan = new_object(), bsn()
     load(db, persoon(jan, woont(adres(o), aanvang), opschorting=("20201015", "O")))
     assert statuses(db, o, jan, "2020-10-14", "2020-10-15", "2020-12-01") == ["mogelijk", "geen", "geen"]
+
+
+def test_known_opschorting_inside_the_uncertainty_of_the_next_aanvang(db):
+    o, jan = new_object(), bsn()
+    load(db, persoon(jan, woont(adres(o), "20100101"), woont(adres(new_object()), "20200000"),
+                     opschorting=("20200601", "O")))
+    assert statuses(db, o, jan, "2019-12-31", "2020-01-01", "2020-05-31", "2020-06-01") == \
+        ["bewoner", "mogelijk", "mogelijk", "geen"]
+
+
+@pytest.mark.parametrize("aanvang, expected", [
+    ("20200315", {"2020-03-14": "geen", "2020-03-15": "bewoner", "2020-03-16": "mogelijk",
+                  "2020-12-31": "mogelijk", "2021-01-01": "geen"}),  # after the known aanvang only
+    ("20200300", {"2020-02-29": "geen", "2020-03-01": "mogelijk", "2020-12-31": "mogelijk",
+                  "2021-01-01": "geen"}),
+    ("20190601", {"2019-12-31": "bewoner", "2020-01-01": "mogelijk", "2021-01-01": "geen"}),
+], ids=["known aanvang inside", "partly unknown aanvang inside", "known aanvang before"])
+def test_partly_unknown_opschorting_is_clipped_by_the_aanvang(db, aanvang, expected):
+    o, jan = new_object(), bsn()
+    load(db, persoon(jan, woont(adres(o), aanvang), opschorting=("20200000", "O")))
+    assert dict(zip(expected, statuses(db, o, jan, *expected))) == expected
 
 
 # §2.5 onjuist

@@ -6,11 +6,11 @@ same object continues one stay. A stay runs from its datum aanvang adreshouding 
 the aanvang of the next verblijfplaats, or its datum aanvang adres buitenland (13.20).
 
 An incomplete date stands for a range of days (``20100800``: August 2010; ``20100000``:
-2010; ``00000000``: any day). A day in the range of the stay's aanvang, or of the next
-aanvang, makes a mogelijke bewoner; between the two ranges the person is bewoner. The
-aanvang of the previous verblijfplaats bounds the first range from below, the aanvang after
-the next one bounds the second from above. Opschorting (67.10/67.20), "vastgesteld verblijft
-niet op adres" (onderzoek 089999/589999) and the veel-bewoners rule come on top.
+2010; ``00000000``: any day; a value that is no LO3 date at all: any day too), clipped by
+the known dates around it (:func:`ranges`: the one rule for every date of a person). A day
+in the range of the stay's aanvang, or of the next aanvang, makes a mogelijke bewoner;
+between the two ranges the person is bewoner. Opschorting (67.10/67.20), "vastgesteld
+verblijft niet op adres" (onderzoek 089999/589999) and the veel-bewoners rule come on top.
 
 Every day boundary of anyone's status starts a slice of the requested period; empty slices
 are dropped and neighbouring slices with the same bewoners and mogelijke bewoners merged.
@@ -84,22 +84,58 @@ class Onzeker:
         return self.hi == self.lo + 1
 
 
+def lo3_datum(value) -> int | None:
+    """``value`` when it is an LO3 date (YYYYMMDD, 00 for an unknown day, month or all), else None.
+
+    ``00000000``, ``20100000``, ``20100800`` and ``20100818`` are dates; ``201000000``,
+    ``20101300``, ``20100015``, ``20100231`` and anything not a whole number are not.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 99991231:
+        return None
+    year, month, day = value // 10000, value // 100 % 100, value % 100
+    if year == 0:
+        return value if value == 0 else None
+    if month == 0:
+        return value if day == 0 else None
+    if month > 12 or day > calendar.monthrange(year, month)[1]:
+        return None
+    return value
+
+
 def onzeker(datum: int | None) -> Onzeker:
-    """``20100800`` → August 2010, ``20100000`` → 2010, ``0``/None → any day."""
-    if not datum:
+    """``20100800`` → August 2010, ``20100000`` → 2010; ``0``, None or no LO3 date → any day."""
+    if not datum or lo3_datum(datum) is None:
         return Onzeker(MIN_DAY, MAX_DAY)
     year, month, day = datum // 10000, datum // 100 % 100, datum % 100
-    if year == 0:
-        return Onzeker(MIN_DAY, MAX_DAY)
-    if month == 0 or month > 12:
+    if month == 0:
         return Onzeker(dt.date(year, 1, 1).toordinal(), dt.date(year + 1, 1, 1).toordinal()
                        if year < 9999 else MAX_DAY)
-    last = calendar.monthrange(year, month)[1]
-    if day == 0 or day > last:
+    if day == 0:
         first = dt.date(year, month, 1).toordinal()
-        return Onzeker(first, first + last)
+        return Onzeker(first, first + calendar.monthrange(year, month)[1])
     d = dt.date(year, month, day).toordinal()
     return Onzeker(d, d + 1)
+
+
+def ranges(datums: list[int | None]) -> list[Onzeker]:
+    """The days each of a person's dates may be, oldest first, clipped by the dates around it.
+
+    The dates follow each other (each aanvang after the one before, the opschorting after
+    them all), so an incomplete date never reaches past a known date next to it: it lies
+    after a known date before it (not on that day, which the earlier date's move fills) and
+    before a known date after it. An incomplete neighbour bounds it by its own (clipped)
+    range: its first day from below, its last day from above. A known date is never moved,
+    and a date its neighbours contradict (no day would be left) keeps its own range.
+    """
+    raw = [onzeker(d) for d in datums]
+    lo, hi = [r.lo for r in raw], [r.hi for r in raw]
+    for i in range(1, len(raw)):
+        if not raw[i].exact:
+            lo[i] = max(lo[i], raw[i - 1].lo + 1 if raw[i - 1].exact else lo[i - 1])
+    for i in range(len(raw) - 2, -1, -1):
+        if not raw[i].exact:
+            hi[i] = min(hi[i], raw[i + 1].lo if raw[i + 1].exact else hi[i + 1])
+    return [Onzeker(a, b) if a < b else r for a, b, r in zip(lo, hi, raw)]
 
 
 @dataclass(frozen=True)
@@ -119,6 +155,10 @@ def segments(persoon: Persoon, object_id: str) -> list[Segment]:
     if persoon.opschorting_reden in NEVER:
         return []
     rows = persoon.verblijven
+    datums = [r.aanvang for r in rows]
+    if persoon.opschorting_reden and lo3_datum(persoon.opschorting_datum):
+        datums.append(persoon.opschorting_datum)  # the last date of all: nothing moves after it
+    days = ranges(datums)
     result: list[Segment] = []
     i = 0
     while i < len(rows):
@@ -128,34 +168,32 @@ def segments(persoon: Persoon, object_id: str) -> list[Segment]:
         j = i
         while j + 1 < len(rows) and _lives_at(rows[j + 1], object_id):
             j += 1
-        result += _stay(persoon, rows, i, j)
+        result += _stay(persoon, rows, days, i, j)
         i = j + 1
-    return _opschorting(persoon, result)
+    return _opschorting(persoon, result, days[len(rows)] if len(days) > len(rows) else None)
 
 
 def _lives_at(row: Verblijf, object_id: str) -> bool:
     return row.object == object_id and row.functie != "B"
 
 
-def _stay(persoon: Persoon, rows: list[Verblijf], first: int, last: int) -> list[Segment]:
-    start = onzeker(rows[first].aanvang)
-    a0 = start.lo if first == 0 else max(start.lo, onzeker(rows[first - 1].aanvang).lo)
-    a1 = max(a0, start.lo if start.exact else start.hi)
+def _stay(persoon: Persoon, rows: list[Verblijf], days: list[Onzeker], first: int, last: int) -> list[Segment]:
+    """The stay on rows ``first`` … ``last``: mogelijk in its aanvang's range, bewoner up to
+    the range of the next aanvang, mogelijk in that range (``days``: the rows' clipped dates)."""
+    start = days[first]
+    a0 = start.lo
+    a1 = start.lo if start.exact else start.hi
     if last + 1 == len(rows):
         b0 = b1 = MAX_DAY
     else:
-        end = onzeker(rows[last + 1].aanvang)
-        if end.exact:
-            b0 = b1 = end.lo
-        else:
-            after = onzeker(rows[last + 2].aanvang).hi if last + 2 < len(rows) else end.hi
-            b0 = max(end.lo, a0)
-            b1 = max(b0, min(end.hi, after))
+        end = days[last + 1]
+        b0 = max(end.lo, a0)
+        b1 = b0 if end.exact else max(b0, end.hi)
     pieces = [(a0, min(a1, b1), MOGELIJK), (a1, b0, BEWONER), (b0, b1, MOGELIJK)]
     pieces = _niet_op_adres(rows, first, last, [p for p in pieces if p[0] < p[1]], b0)
     aanvang = rows[first].aanvang or 0
     # split at the voorkomens inside the stay (herindeling, T/W): each part keeps its own row
-    cuts = [(onzeker(rows[k].aanvang).lo, rows[k]) for k in range(first + 1, last + 1)]
+    cuts = [(days[k].lo, rows[k]) for k in range(first + 1, last + 1)]
     result = []
     for lo, hi, status in pieces:
         row, at = rows[first], lo
@@ -191,17 +229,16 @@ def _niet_op_adres(rows, first, last, pieces, next_aanvang):
     return result
 
 
-def _opschorting(persoon: Persoon, segs: list[Segment]) -> list[Segment]:
+def _opschorting(persoon: Persoon, segs: list[Segment], datum: Onzeker | None) -> list[Segment]:
     """Opschorting O, E, M, R or '.': nothing from datum opschorting (67.10) on.
 
-    An incomplete datum opschorting cuts at the end of its range and makes the days inside it
-    mogelijk at most.
+    ``datum`` is the clipped range of 67.10: the days inside it are mogelijk at most, the
+    days after it nothing. A reden without a date: no day is certainly before it, so nothing.
     """
     if not persoon.opschorting_reden:
         return segs
-    datum = onzeker(persoon.opschorting_datum)
-    if datum.lo == MIN_DAY:
-        return []  # reden without a (known) date: no day is certainly before it
+    if datum is None or datum.lo == MIN_DAY:
+        return []
     cut_lo, cut_hi = datum.lo, (datum.lo if datum.exact else datum.hi)
     result = []
     for s in segs:
@@ -320,13 +357,14 @@ def volledige_naam(p: Persoon) -> str:
 
 
 def geboortedatum(datum: int) -> dict:
-    """The polymorphic datum: Datum, JaarMaandDatum, JaarDatum or DatumOnbekend."""
-    year, month, day = datum // 10000, datum // 100 % 100, datum % 100
-    if year == 0:
+    """The polymorphic datum: Datum, JaarMaandDatum, JaarDatum or DatumOnbekend (also for a
+    value that is no LO3 date)."""
+    if lo3_datum(datum) is None or datum == 0:
         return {"type": "DatumOnbekend", "onbekend": True, "langFormaat": "onbekend"}
-    if month == 0 or month > 12:
+    year, month, day = datum // 10000, datum // 100 % 100, datum % 100
+    if month == 0:
         return {"type": "JaarDatum", "jaar": year, "langFormaat": str(year)}
-    if day == 0 or day > calendar.monthrange(year, month)[1]:
+    if day == 0:
         return {"type": "JaarMaandDatum", "jaar": year, "maand": month,
                 "langFormaat": f"{MAANDEN[month - 1]} {year}"}
     return {"type": "Datum", "datum": dt.date(year, month, day).isoformat(),
