@@ -164,7 +164,7 @@ def generate(ctx, count, seed, processes):
 @click.option("--afnemer", type=int, help="Only this afnemersindicatie")
 @click.option("--since", type=click.DateTime(), help="From this moment (YYYY-MM-DD[ HH:MM:SS])")
 @click.option("--until", type=click.DateTime(), help="Before this moment")
-@click.option("--anummer", help="Only requests that delivered this A-nummer")
+@click.option("--anummer", help="Only requests that delivered this A-nummer (pl:<pl_id> for a PL without one)")
 @click.option("--resultaat", help="Only this result, e.g. A000, G033, X010")
 @click.option("--limit", type=int, default=100, show_default=True)
 @click.pass_context

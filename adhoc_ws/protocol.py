@@ -2,7 +2,7 @@
 
 One row per request in ``adhoc_protocol``: time, afnemer, gebruikersnaam, referentie,
 operation, historie, the zoekparameters and masker as asked, the result code, and the
-A-nummers of every persoonslijst delivered. The service records before it answers; when the
+A-nummers of every persoonslijst delivered (:func:`geleverd`: ``pl:<pl_id>`` for one without). The service records before it answers; when the
 record cannot be written the answer is X001 and nothing is delivered.
 
 Requests that arrive together are committed together (group commit), without a thread of
@@ -47,6 +47,12 @@ class Entry:
                 "parameters": json.dumps(self.parameters, ensure_ascii=False),
                 "masker": " ".join(f"{m:06d}" for m in self.masker or []),
                 "resultaat": self.resultaat, "a_nummers": " ".join(self.a_nummers)}
+
+
+def geleverd(pl_id: int, a_nummer: str | None) -> str:
+    """A delivered persoonslijst as ``a_nummers`` names it: its A-nummer, or ``pl:<pl_id>``
+    when it has none (GBA-V data may lack it; the delivery is recorded all the same)."""
+    return a_nummer or f"pl:{pl_id}"
 
 
 class _Waiting:

@@ -120,7 +120,7 @@ class AdhocService:
             if afnemer.mijn_overheid:
                 pls = self._afschermen(conn, {i: pls[i] for i in pl_ids})
         answer = success([apply_masker(pls[i], zoekvraag.masker) for i in pl_ids])
-        return answer, [pls[i]["01"][0][0].get("0110", "") for i in pl_ids]
+        return answer, [protocol.geleverd(i, pls[i]["01"][0][0].get("0110")) for i in pl_ids]
 
     def _afschermen(self, conn, pls: dict) -> dict:
         exes = {bsn for pl in pls.values() for bsn in ex_partner_bsns(pl)}

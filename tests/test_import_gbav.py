@@ -9,6 +9,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
+from adhoc_ws import protocol
+from adhoc_ws.bewoning import BewoningVraag
+from adhoc_ws.bewoning.store import zoek_bewoningen
 from adhoc_ws.cli import main
 from adhoc_ws.service import AdhocService
 from adhoc_ws.storage import gbav, loader
@@ -145,14 +148,69 @@ def test_a_bad_file_imports_nothing_and_says_where(engine, tmp_path):
     assert counts(engine) == {}
 
 
-def test_two_persoonslijsten_with_one_a_nummer_import_nothing(engine, tmp_path):
-    dump = tmp_path / "two.sql"
-    first = first_pls(1)  # pl_id 1
-    dump.write_text(first + first.replace("VALUES (1,", "VALUES (99999,"))
-    with pytest.raises(gbav.DumpError, match=r"two\.sql:\d+: A-nummer \d{10} is also the A-nummer of "
-                                             r"the persoonslijst at .*two\.sql:\d+"):
-        gbav.import_files(engine, [dump])
+def refused(engine, path, sql: str, message: str) -> None:
+    """Importing ``sql`` fails with ``message`` (a regular expression) and imports nothing."""
+    path.write_text(sql)
+    with pytest.raises(gbav.DumpError, match=message):
+        gbav.import_files(engine, [path])
     assert counts(engine) == {}
+
+
+def test_two_persoonslijsten_with_one_a_nummer_import_nothing(engine, tmp_path):
+    first = first_pls(1)  # pl_id 1
+    refused(engine, tmp_path / "two.sql", first + first.replace("VALUES (1,", "VALUES (99999,"),
+            r"two\.sql:\d+: A-nummer \d{10} is also the A-nummer of the persoonslijst at .*two\.sql:\d+")
+
+
+def without_a_nummer(pl_id: int, bsn: int | None, object_id: str = "0800010000000001") -> str:
+    """A persoonslijst as the public acceptance steps write it: no A-nummer (01.01.10)."""
+    return (f"INSERT INTO lo3_pl (pl_id, geheim_ind, mutatie_dt) VALUES ({pl_id}, 0, '2024-01-01 00:00:00');\n"
+            "INSERT INTO lo3_pl_persoon (pl_id, persoon_type, stapel_nr, volg_nr, burger_service_nr, voor_naam,"
+            f" geslachts_naam, geboorte_datum) VALUES ({pl_id}, 'P', 0, 0, {bsn if bsn is not None else 'NULL'},"
+            " 'Jan', 'Zondernummer', 19800101);\n"
+            "INSERT INTO lo3_adres (adres_id, gemeente_code, straat_naam, huis_nr, verblijf_plaats_ident_code)"
+            f" VALUES ({pl_id}, 800, 'Dorpsstraat', 1, '{object_id}');\n"
+            "INSERT INTO lo3_pl_verblijfplaats (pl_id, volg_nr, inschrijving_gemeente_code, adres_id, adres_functie,"
+            f" adreshouding_start_datum) VALUES ({pl_id}, 0, 800, {pl_id}, 'W', 20100818);\n")
+
+
+def test_a_persoonslijst_without_a_nummer_is_imported_and_found_by_bsn(engine, tmp_path):
+    dump = tmp_path / "steps.sql"
+    dump.write_text(without_a_nummer(9001, 24))
+    summary = gbav.import_files(engine, [dump])
+    assert summary.persoonslijsten == 1 and summary.inserted["lo3_pl_persoon"] == 1
+    assert ask(engine, (10120, "000000024"), masker=(10110, 10120, 10240, 81180)) == [
+        {"01.0120": "000000024", "01.0240": "Zondernummer", "08.1180": "0800010000000001"}]
+    entry, = protocol.entries(engine, limit=1)
+    assert (entry.resultaat, entry.a_nummers) == ("A000", "pl:9001")  # the delivery is recorded
+    bewoning = zoek_bewoningen(engine, BewoningVraag("0800010000000001", dt.date(2020, 1, 1), dt.date(2020, 1, 2)))
+    assert [b["burgerservicenummer"] for b in bewoning.bewoningen[0]["bewoners"]] == ["000000024"]
+    again = gbav.import_files(engine, [dump])  # recognised by its BSN: not imported twice
+    assert again.persoonslijsten == 0 and again.already_present == 1
+    assert counts(engine)["lo3_pl"] == 1
+
+
+def test_a_bsn_without_a_nummer_twice_in_one_dump_imports_nothing(engine, tmp_path):
+    refused(engine, tmp_path / "twice.sql", without_a_nummer(9001, 24) + without_a_nummer(9002, 24),
+            r"twice\.sql:\d+: BSN 000000024 \(without A-nummer\) is also the BSN of the persoonslijst at "
+            r".*twice\.sql:2")
+
+
+def test_a_persoonslijst_without_a_nummer_and_bsn_imports_nothing(engine, tmp_path):
+    refused(engine, tmp_path / "none.sql", without_a_nummer(9001, None),
+            r"none\.sql:1: persoonslijst pl_id 9001 has no actual persoon with an A-nummer or a BSN")
+
+
+def test_the_other_gbav_tables_the_public_steps_write_exist_after_init(engine):
+    with engine.begin() as conn:  # as the acceptance steps write them: raw SQL, defaults for the rest
+        conn.execute(text("INSERT INTO lo3_gemeente (gemeente_code, gemeente_naam, nieuwe_gemeente_code,"
+                          " tabel_regel_eind_datum) VALUES (9999, 'Ons Dorp', 800, 20230526)"))
+        conn.execute(text("INSERT INTO haalcentraal_vraag (request_id, afnemer_code, pl_id, request_zoek_rubrieken,"
+                          " request_gevraagde_rubrieken) VALUES ('0f1e', 8, 1001, '081180', 'AXBW01')"))
+        gemeente = conn.execute(text("SELECT gemeente_naam, nieuwe_gemeente_code, creatie_dt FROM lo3_gemeente")).one()
+        vraag = conn.execute(text("SELECT request_datum, verwerkt FROM haalcentraal_vraag")).one()
+    assert gemeente[:2] == ("Ons Dorp", 800) and gemeente[2] is not None
+    assert vraag[0] is not None and not vraag[1]
 
 
 def test_a_taken_pl_id_is_replaced_by_a_free_one(engine, tmp_path):
@@ -195,12 +253,8 @@ def test_a_row_repeated_exactly_is_skipped_and_counted(engine, tmp_path):
 
 
 def test_one_key_with_other_values_imports_nothing(engine, tmp_path):
-    dump = tmp_path / "clash.sql"
-    dump.write_text(first_pls(1) + overlijden("6030") + "\n" + overlijden("5010") + "\n")
-    with pytest.raises(gbav.DumpError, match=r"clash\.sql:\d+: lo3_pl_overlijden \(pl_id 1, volg_nr 0\) "
-                                             r"is also at .*clash\.sql:\d+, with other values"):
-        gbav.import_files(engine, [dump])
-    assert counts(engine) == {}
+    refused(engine, tmp_path / "clash.sql", first_pls(1) + overlijden("6030") + "\n" + overlijden("5010") + "\n",
+            r"clash\.sql:\d+: lo3_pl_overlijden \(pl_id 1, volg_nr 0\) is also at .*clash\.sql:\d+, with other values")
 
 
 def test_empty_time_stamps_are_filled_in(engine, tmp_path):

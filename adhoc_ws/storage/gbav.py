@@ -18,7 +18,8 @@ summary counts them.
 Everything of one run is checked before anything is written (types, lengths, ranges, NOT NULL,
 one row per primary key, one persoonslijst per A-nummer) and written in one transaction: an
 error leaves the database as it was. A persoonslijst is recognised by the A-nummer of its
-actual persoon: one already stored is left as it is (so an import can be repeated), and a
+actual persoon, or by its BSN when it has no A-nummer (as the public acceptance steps write
+them): one already stored is left as it is (so an import can be repeated), and a
 dump's ``pl_id`` already used by another persoonslijst is replaced by a free one. A
 verblijfplaats whose ``adres_id`` names no ``lo3_adres`` row of the dump gets no address
 (the public test set holds no addresses), and rows of a ``pl_id`` without ``lo3_pl`` row
@@ -334,7 +335,7 @@ class Summary:
     inserted: Counter = field(default_factory=Counter)  # table -> rows
     present: Counter = field(default_factory=Counter)  # table -> rows already stored, not inserted
     persoonslijsten: int = 0
-    already_present: int = 0  # persoonslijsten whose A-nummer was stored already
+    already_present: int = 0  # persoonslijsten stored already (same A-nummer; without one, same BSN)
     renumbered: int = 0  # persoonslijsten given another pl_id
     without_address: int = 0  # verblijfplaats rows whose lo3_adres the dump does not hold
     orphans: Counter = field(default_factory=Counter)  # pl_id -> rows without a lo3_pl row, skipped
@@ -447,35 +448,35 @@ class _Plan:
             for _, r in table_rows:
                 if table != "lo3_adres" and r["pl_id"] not in dump_ids:
                     self.orphans[r["pl_id"]] += 1
-        a_nrs, seen = {}, {}
+        keys, seen = {}, {}  # pl_id -> how it is recognised: ("A-nummer", n), or ("BSN", n) without one
         for where, r in rows.get("lo3_pl_persoon", []):
-            if (r["persoon_type"], r["stapel_nr"], r["volg_nr"]) == ("P", 0, 0) and r["a_nr"] is not None:
-                if r["a_nr"] in seen:
-                    raise DumpError(f"{where}: A-nummer {r['a_nr']:010d} is also the A-nummer of the "
-                                    f"persoonslijst at {seen[r['a_nr']]}")
-                a_nrs[r["pl_id"]], seen[r["a_nr"]] = r["a_nr"], where
-        missing = sorted(dump_ids - set(a_nrs))
+            if (r["persoon_type"], r["stapel_nr"], r["volg_nr"]) != ("P", 0, 0):
+                continue
+            a_nr, bsn = r.get("a_nr"), r.get("burger_service_nr")  # a column list may leave them out
+            key = ("A-nummer", a_nr) if a_nr is not None else ("BSN", bsn) if bsn is not None else None
+            if key is None:
+                continue
+            if key in seen:
+                shown = f"{key[1]:010d}" if key[0] == "A-nummer" else f"{key[1]:09d} (without A-nummer)"
+                raise DumpError(f"{where}: {key[0]} {shown} is also the {key[0]} of the persoonslijst at "
+                                f"{seen[key]}")
+            keys[r["pl_id"]], seen[key] = key, where
+        missing = sorted(dump_ids - set(keys))
         if missing:
             where = next(w for w, r in rows["lo3_pl"] if r["pl_id"] == missing[0])
             raise DumpError(f"{where}: persoonslijst pl_id {missing[0]} has no actual persoon with an "
-                            f"A-nummer (lo3_pl_persoon P, stapel 0, volg 0)")
-        p = lo3_pl_persoon.c
-        stored = set()
-        values = list(a_nrs.values())
-        for start in range(0, len(values), 500):
-            stored |= set(conn.execute(select(p.a_nr).where(
-                p.persoon_type == "P", p.stapel_nr == 0, p.volg_nr == 0,
-                p.a_nr.in_(values[start:start + 500]))).scalars())
+                            f"A-nummer or a BSN (lo3_pl_persoon P, stapel 0, volg 0)")
+        stored = self._stored(keys.values())
         taken = set()
         ids = sorted(dump_ids)
         for start in range(0, len(ids), 500):
             taken |= set(conn.execute(select(lo3_pl.c.pl_id).where(
                 lo3_pl.c.pl_id.in_(ids[start:start + 500]))).scalars())
         top = max(conn.execute(select(func.max(lo3_pl.c.pl_id))).scalar() or 0, max(dump_ids, default=0))
-        self.present = sum(a in stored for a in a_nrs.values())
+        self.present = sum(key in stored for key in keys.values())
         self.new_ids = {}
         for pl_id in ids:
-            if a_nrs[pl_id] in stored:
+            if keys[pl_id] in stored:
                 continue
             if pl_id in taken:
                 top += 1
@@ -483,6 +484,19 @@ class _Plan:
             else:
                 self.new_ids[pl_id] = pl_id
         self.new_addresses = 0
+
+    def _stored(self, keys) -> set[tuple[str, int]]:
+        """Which of these keys a stored persoonslijst has: its A-nummer, or without one its BSN."""
+        p = lo3_pl_persoon.c
+        stored = set()
+        for kind, column, condition in (("A-nummer", p.a_nr, p.a_nr.isnot(None)),
+                                        ("BSN", p.burger_service_nr, p.a_nr.is_(None))):
+            values = [n for k, n in keys if k == kind]
+            for start in range(0, len(values), 500):
+                stored |= {(kind, n) for n in self.conn.execute(
+                    select(column).where(p.persoon_type == "P", p.stapel_nr == 0, p.volg_nr == 0, condition,
+                                         column.in_(values[start:start + 500]))).scalars()}
+        return stored
 
     def addresses(self, rows: list[dict], now: dt.datetime) -> dict[int, int]:
         """dump adres_id -> stored adres_id: an equal stored address, or the row inserted now."""

@@ -9,8 +9,8 @@ What is ours is marked as such: the table for category 16, which GBA-V lacks, an
 """
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, CHAR, Column, DateTime, Index, Integer, MetaData, SmallInteger,
-                        String, Table, Text, func)
+from sqlalchemy import (BigInteger, Boolean, CHAR, Column, DateTime, Index, Integer, MetaData,
+                        SmallInteger, String, Table, Text, false, func)
 
 metadata = MetaData()
 
@@ -329,6 +329,33 @@ lo3_voorwaarde_regel_aut = Table(
     Column("autorisatie_id", BigInteger, primary_key=True),
     Column("creatie_dt", DateTime, nullable=False, server_default=func.now()),
 )
+
+# The gemeententabel (Tabel 33) as GBA-V keeps it: a samengevoegde gemeente has its
+# nieuwe_gemeente_code (92.12) and datum einde. adhoc-ws only keeps it for whoever writes it
+# (the public acceptance steps do, for a herindeling).
+lo3_gemeente = Table(
+    "lo3_gemeente", metadata,
+    Column("gemeente_code", SmallInteger, primary_key=True, autoincrement=False),
+    Column("gemeente_naam", String(40), nullable=False),
+    Column("nieuwe_gemeente_code", SmallInteger),
+    Column("tabel_regel_start_datum", Integer),
+    Column("tabel_regel_eind_datum", Integer),
+    Column("creatie_dt", DateTime, nullable=False, server_default=func.now()),
+)
+
+# Protocollering of the Haal Centraal APIs as GBA-V keeps it: one row per persoonslijst
+# delivered, with the element numbers of the parameters and of what was asked.
+haalcentraal_vraag = Table(
+    "haalcentraal_vraag", metadata,
+    Column("request_id", String(36), primary_key=True),
+    Column("request_datum", DateTime, nullable=False, server_default=func.now()),
+    Column("afnemer_code", Integer, nullable=False),
+    Column("pl_id", BigInteger, nullable=False),
+    Column("request_zoek_rubrieken", Text),
+    Column("request_gevraagde_rubrieken", Text),
+    Column("verwerkt", Boolean, server_default=false()),
+)
+Index("adhoc_haalcentraal_vraag_pl", haalcentraal_vraag.c.pl_id, haalcentraal_vraag.c.request_datum)
 
 # ours: the accounts afnemers log in with; passwords as argon2 hashes only
 adhoc_gebruiker = Table(
