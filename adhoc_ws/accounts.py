@@ -43,6 +43,8 @@ from .storage.schema import adhoc_gebruiker, lo3_autorisatie, lo3_voorwaarde_reg
 from .voorwaarderegel import Voorwaarderegel, VoorwaarderegelError
 
 AD_HOC_VOORWAARDE = "6"  # voorwaarde_type of 35.95.61, voorwaarderegel ad hoc
+# codes an autorisatie may hold among its rubrieken (35.95.60) besides rubrieknummers
+CODES = frozenset({"AXBW01"})  # AXBW01: bewoning (the BRP bewoning API)
 LOCK_AFTER = 5
 LOCK_FIRST = 60
 LOCK_MAX = 3600
@@ -192,32 +194,48 @@ class Accounts:
 
     def afnemer(self, afnemersindicatie: str) -> Afnemer | None:
         """The afnemer with its autorisatie that applies today, or None."""
-        a, v = lo3_autorisatie.c, lo3_voorwaarde_regel_aut.c
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(lo3_autorisatie, v.voorwaarde_regel).outerjoin(
-                lo3_voorwaarde_regel_aut, (v.autorisatie_id == a.autorisatie_id)
-                & (v.voorwaarde_type == AD_HOC_VOORWAARDE))
-                .where(a.afnemer_code == int(afnemersindicatie))).all()
-        today = self.today()
-        for row in rows:
-            afnemer = _afnemer(row)
-            if afnemer.is_current(today):
-                return afnemer
-        return None
+        return current_afnemer(self.engine, int(afnemersindicatie), self.today())
+
+
+def current_afnemer(engine: Engine, afnemer_code: int, today: dt.date) -> Afnemer | None:
+    """The afnemer with its autorisatie (``lo3_autorisatie``) that applies on ``today``, or None."""
+    a, v = lo3_autorisatie.c, lo3_voorwaarde_regel_aut.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(lo3_autorisatie, v.voorwaarde_regel).outerjoin(
+            lo3_voorwaarde_regel_aut, (v.autorisatie_id == a.autorisatie_id)
+            & (v.voorwaarde_type == AD_HOC_VOORWAARDE))
+            .where(a.afnemer_code == afnemer_code)).all()
+    for row in rows:
+        afnemer = _afnemer(row)
+        if afnemer.is_current(today):
+            return afnemer
+    return None
+
+
+def _tokens(text: str | None) -> list[str]:
+    return text.split() if isinstance(text, str) else []
 
 
 def _rubrieken(text: str | None) -> frozenset[int]:
-    return frozenset(int(r) for r in (text or "").split())
+    """The rubrieknummers of a stored list (``10120 81180``; leading zeros allowed)."""
+    return frozenset(int(r) for r in _tokens(text) if r.isascii() and r.isdigit())
+
+
+def _codes(text: str | None) -> frozenset[str]:
+    """The entries of a stored list that are no rubrieknummer (``AXBW01``, ``PAGL01``)."""
+    return frozenset(r for r in _tokens(text) if not (r.isascii() and r.isdigit()))
 
 
 def _afnemer(row) -> Afnemer:
+    medium = row.ad_hoc_medium.strip() or None if isinstance(row.ad_hoc_medium, str) else None
     return Afnemer(
         afnemersindicatie=f"{row.afnemer_code:06d}", naam=row.afnemer_naam or "",
         adhoc=row.ad_hoc_medium is not None, adresvraag=bool(row.adres_vraag_bevoegdheid),
         zoekrubrieken=_rubrieken(row.ad_hoc_zoek_rubrieken), rubrieken=_rubrieken(row.ad_hoc_rubrieken),
         voorwaarderegel=Voorwaarderegel.parse(row.voorwaarde_regel) if row.voorwaarde_regel else None,
         mijn_overheid=bool(row.mijn_overheid), datum_ingang=row.tabel_regel_start_datum,
-        datum_einde=row.tabel_regel_eind_datum, gemeente_code=row.gemeente_code)
+        datum_einde=row.tabel_regel_eind_datum, gemeente_code=row.gemeente_code,
+        ad_hoc_medium=medium, codes=_codes(row.ad_hoc_rubrieken))
 
 
 # -- the autorisatie file ------------------------------------------------------------------
@@ -270,6 +288,8 @@ def _check_afnemer(afnemer, where: str) -> None:
         if not isinstance(rubrieken, list):
             raise AfnemersFileError(f"{where}.{key}: expected a list of rubrieknummers")
         for k, nummer in enumerate(rubrieken):
+            if key == "rubrieken" and nummer in CODES:
+                continue
             rubriek = catalogue.rubriek(nummer) if isinstance(nummer, int) else None
             if rubriek is None or key == "zoekrubrieken" and rubriek.historic:
                 raise AfnemersFileError(f"{where}.{key}[{k}]: {nummer!r} is not a "

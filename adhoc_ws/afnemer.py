@@ -14,8 +14,10 @@ class Afnemer:
 
     ``zoekrubrieken`` and ``rubrieken`` None mean every rubriek of the catalogue (the built-in
     open afnemer of ``serve --open``). ``gemeente_code`` (``lo3_autorisatie.gemeente_code``)
-    is the gemeente the afnemer is, if any: only a gemeente may use the bewoning API, and only
-    for adresseerbare objecten within it.
+    is the gemeente the afnemer is, if any: a gemeente may use the bewoning API for the
+    adresseerbare objecten within it. ``ad_hoc_medium`` is 35.95.67 as stored, ``codes`` the
+    entries of 35.95.60 that are no rubriek but a code, such as ``AXBW01`` (bewoning, for an
+    afnemer that is no gemeente).
     """
 
     afnemersindicatie: str
@@ -29,6 +31,8 @@ class Afnemer:
     datum_ingang: int | None = None
     datum_einde: int | None = None
     gemeente_code: int | None = None
+    ad_hoc_medium: str | None = None
+    codes: frozenset[str] = frozenset()
 
     def may_search(self, rubriek: Rubriek) -> bool:
         return self.zoekrubrieken is None or rubriek.nummer in self.zoekrubrieken

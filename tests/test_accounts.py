@@ -313,7 +313,7 @@ def test_passwords_are_stored_as_argon2_hashes_only(engine, tmp_path):
 
 def test_the_demo_autorisatie_file_reads():
     afnemers = read_afnemers_file(FIXTURES / "afnemers" / "demo-afnemers.json")
-    assert [a["afnemersindicatie"] for a in afnemers] == ["999001", "999002", "999003", "999004"]
+    assert [a["afnemersindicatie"] for a in afnemers] == ["999001", "999002", "999003", "999004", "999005"]
 
 
 # -- XML hardening -------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import pytest
 import requests
 from openapi_spec_validator import validate as validate_openapi
 
+from sqlalchemy import text
+
 from adhoc_ws import protocol
 from adhoc_ws.accounts import Accounts, AfnemersFileError, load_afnemers, read_afnemers_file
 from adhoc_ws.bewoning import BewoningVraag, Uitkomst
@@ -22,7 +24,9 @@ from adhoc_ws.bewoning.app import BEWONINGEN, OPENAPI, BewoningApp
 from adhoc_ws.service import AdhocService
 from adhoc_ws.app import build as build_app
 
-from conftest import ENDPOINT
+from adhoc_ws.storage import loader
+
+from conftest import ENDPOINT, FIXTURES
 from wsgi_client import assert_conforms, basic, call, schema_errors
 
 OBJECT = "0014013422243045"
@@ -43,6 +47,9 @@ EIGEN_GEMEENTE = "Je mag alleen bewoning van adresseerbare objecten binnen de ei
 FORBIDDEN = {"type": "https://datatracker.ietf.org/doc/html/rfc7231#section-6.5.3",
              "title": "U bent niet geautoriseerd voor deze vraag.", "status": 403, "detail": EIGEN_GEMEENTE,
              "instance": BEWONINGEN, "code": "unauthorized"}
+ALLEEN_GEMEENTEN = {**FORBIDDEN, "detail": "Alleen gemeenten mogen bewoningen raadplegen."}
+GEEN_AD_HOC = {**FORBIDDEN, "title": "U bent niet geautoriseerd voor het gebruik van deze API.",
+               "detail": "Niet geautoriseerd voor ad hoc bevragingen."}
 
 
 class Finder:
@@ -52,7 +59,7 @@ class Finder:
         self.uitkomst = uitkomst or Uitkomst([BEWONING], bekend=True, gemeenten={14}, pl_ids=[])
         self.asked: list[BewoningVraag] = []
 
-    def __call__(self, engine, vraag):
+    def __call__(self, engine, vraag, *, today=None):
         self.asked.append(vraag)
         return self.uitkomst
 
@@ -83,7 +90,7 @@ def problem(answer):
     body = answer.json()
     assert (answer.status, body["code"], body["title"], body["type"], body["instance"]) == \
         (400, "paramsValidation", "Een of meerdere parameters zijn niet correct.", BAD, BEWONINGEN)
-    assert all(p["type"] == BAD for p in body["invalidParams"])
+    assert all(list(p) == ["code", "name", "reason"] for p in body["invalidParams"])  # no "type"
     return body["detail"], [(p["code"], p["name"], p["reason"]) for p in body["invalidParams"]]
 
 
@@ -393,17 +400,29 @@ def test_harness_header_unknown_object_is_empty():
     assert post(PEIL, open_app(finder), headers={"Authorization": HARNESS_0014}).json() == {"bewoningen": []}
 
 
-@pytest.mark.parametrize("gemeenten", [set(), {14, 193}, {193}], ids=["unoccupied", "partly other", "other"])
-def test_harness_header_other_gemeente_is_403(gemeenten):
+# the gemeente rule: the gemeenten of the object's adressen (Uitkomst.gemeenten), not of its bewoners
+GEMEENTE_RULE = pytest.mark.parametrize("uitkomst, expected", [
+    (Uitkomst([], bekend=False), (200, {"bewoningen": []})),
+    (Uitkomst([], bekend=True, gemeenten={14}), (200, {"bewoningen": []})),
+    (Uitkomst([BEWONING], bekend=True, gemeenten={14}), (200, {"bewoningen": [BEWONING]})),
+    (Uitkomst([BEWONING], bekend=True, gemeenten={193, 14}), (200, {"bewoningen": [BEWONING]})),
+    (Uitkomst([BEWONING], bekend=True, gemeenten={193}), (403, FORBIDDEN)),
+    (Uitkomst([], bekend=True, gemeenten={193}), (403, FORBIDDEN)),
+    (Uitkomst([], bekend=True, gemeenten=set()), (403, FORBIDDEN)),
+], ids=["unknown object", "own object, nobody in the period", "own object", "one of its adressen own (herindeling)",
+        "other gemeente", "other gemeente, nobody in the period", "known, gemeente unreadable"])
+
+
+@GEMEENTE_RULE
+def test_harness_header_gemeente_rule(uitkomst, expected):
     recorder = Recorder()
-    finder = Finder(Uitkomst([BEWONING] if gemeenten else [], bekend=True, gemeenten=gemeenten, pl_ids=[1]))
-    answer = post(PERIODE, open_app(finder, recorder=recorder), headers={"Authorization": HARNESS_0014})
-    assert (answer.status, answer.json()) == (403, FORBIDDEN)
-    assert [(e.resultaat, e.a_nummers) for e in recorder.entries] == [("403", [])]
+    answer = post(PERIODE, open_app(Finder(uitkomst), recorder=recorder), headers={"Authorization": HARNESS_0014})
+    assert (answer.status, answer.json()) == expected
+    assert [(e.resultaat, e.afnemer_code) for e in recorder.entries] == [(str(expected[0]), 8)]
 
 
-@pytest.mark.parametrize("user", ["abc|0014", "000008|14", "000008|", "|0014", "1234567|0014",
-                                  "000008|00145"])
+@pytest.mark.parametrize("user", ["abc|0014", "000008|14", "|0014", "1234567|0014", "000008|00145",
+                                  "000008|null", "000008|Undefined"])
 def test_an_unreadable_harness_header_is_401(user):
     answer = post(PEIL, headers={"Authorization": basic(user, "x")})
     assert answer.status == 401
@@ -411,6 +430,60 @@ def test_an_unreadable_harness_header_is_401(user):
     assert answer.json() == {"type": "https://datatracker.ietf.org/doc/html/rfc7235#section-3.1",
                              "title": "Niet correct geauthenticeerd.", "status": 401, "instance": BEWONINGEN,
                              "code": "authentication"}
+
+
+def autorisatie(engine, afnemer_code: int, *, medium="N", rubrieken="AXBW01", ingang=20201128, einde=None):
+    """An lo3_autorisatie row written as the public acceptance steps write it (raw SQL)."""
+    with engine.begin() as conn:
+        next_id = conn.execute(text("SELECT COALESCE(MAX(autorisatie_id), 0) + 1 FROM lo3_autorisatie")).scalar()
+        conn.execute(text(
+            "INSERT INTO lo3_autorisatie (autorisatie_id, afnemer_code, geheimhouding_ind, verstrekkings_beperking,"
+            " afnemer_naam, adres_vraag_bevoegdheid, ad_hoc_medium, tabel_regel_start_datum, tabel_regel_eind_datum,"
+            " ad_hoc_rubrieken) VALUES (:id, :code, 0, 0, 'Haal Centraal', 1, :medium, :ingang, :einde, :rubrieken)"),
+            {"id": next_id, "code": afnemer_code, "medium": medium, "ingang": ingang, "einde": einde,
+             "rubrieken": rubrieken})
+
+
+WITHOUT_GEMEENTE = pytest.mark.parametrize("user", ["000008|undefined", "000008|", "000008"],
+                                           ids=["undefined", "empty", "absent"])
+
+
+@WITHOUT_GEMEENTE
+@pytest.mark.parametrize("rows, expected", [
+    ([], GEEN_AD_HOC),
+    ([{"medium": None}], GEEN_AD_HOC),
+    ([{"medium": "X"}], GEEN_AD_HOC),
+    ([{"einde": 20200101}], GEEN_AD_HOC),
+    ([{"ingang": 20991231}], GEEN_AD_HOC),
+    ([{"rubrieken": None}], ALLEEN_GEMEENTEN),
+    ([{"rubrieken": ""}], ALLEEN_GEMEENTEN),
+    ([{"rubrieken": "10120 10240 81180 PAGL01"}], ALLEEN_GEMEENTEN),
+    ([{"rubrieken": "AXBW01"}], None),
+    ([{"medium": "A", "rubrieken": "10120 AXBW01 PAVP01"}], None),
+    ([{"rubrieken": "10120", "einde": 20200101}, {"ingang": 20200101}], None),
+], ids=["no autorisatie", "no medium", "medium X", "ended", "not yet", "no rubrieken", "empty rubrieken",
+        "without AXBW01", "AXBW01", "AXBW01, medium A", "the current of two"])
+def test_harness_header_without_gemeente_needs_axbw01(engine, user, rows, expected):
+    for row in rows:
+        autorisatie(engine, 8, **row)
+    finder = Finder(Uitkomst([BEWONING], bekend=True, gemeenten={193}, pl_ids=[1]))
+    recorder = Recorder()
+    app = BewoningApp(engine, finder=finder, recorder=recorder, today=lambda: dt.date(2026, 1, 1))
+    answer = post(PEIL, app, headers={"Authorization": basic(user, "tempsolution!")})
+    if expected is None:  # every object, whatever its gemeente
+        assert (answer.status, answer.json()) == (200, {"bewoningen": [BEWONING]})
+    else:
+        assert (answer.status, answer.json()) == (403, expected)
+        assert finder.asked == []
+    assert [(e.afnemer_code, e.resultaat) for e in recorder.entries] == [(8, str(answer.status))]
+
+
+def test_autorisatie_is_checked_after_the_request(engine):
+    app = BewoningApp(engine, finder=Finder(), recorder=Recorder())
+    headers = {"Authorization": basic("000008|undefined", "tempsolution!")}
+    assert post({**PEIL, "peildatum": "x"}, app, headers=headers).status == 400
+    assert post(PEIL, app, headers={**headers, "Accept": "text/csv"}).status == 406
+    assert post(PEIL, app, headers=headers).json() == GEEN_AD_HOC
 
 
 def test_plain_basic_credentials_in_open_mode_are_ignored():
@@ -433,7 +506,9 @@ def accounts(backend, tmp_path_factory):
     path = tmp_path_factory.mktemp("afnemers") / "afnemers.json"
     path.write_text(json.dumps({"afnemers": [
         _afnemer("300001", "Gemeente Groningen", "groningen", gemeente_code="0014"),
-        _afnemer("300002", "Uitvoeringsorganisatie", "uvo"),
+        _afnemer("300002", "Uitvoeringsorganisatie", "uvo", adhoc=True, rubrieken=[10120]),
+        _afnemer("300004", "Toezichthouder", "toezicht", adhoc=True, rubrieken=[10120, "AXBW01"]),
+        _afnemer("300005", "Zonder ad hoc", "ad-hoc-loos", rubrieken=["AXBW01"]),
         _afnemer("300003", "Verlopen", "verlopen", gemeente_code="0014", datum_einde="20200101"),
     ]}))
     load_afnemers(engine, path)
@@ -445,9 +520,19 @@ def accounts_app(accounts, finder=None, recorder=None):
                        recorder=recorder or protocol.Recorder(accounts.engine))
 
 
-def test_the_autorisatie_file_gives_the_gemeente(accounts):
+def test_the_autorisatie_file_gives_the_gemeente_and_axbw01(accounts):
     assert accounts.afnemer("300001").gemeente_code == 14
     assert accounts.afnemer("300002").gemeente_code is None
+    toezicht = accounts.afnemer("300004")
+    assert (toezicht.codes, toezicht.rubrieken, toezicht.ad_hoc_medium) == ({"AXBW01"}, {10120}, "N")
+
+
+@pytest.mark.parametrize("value", ["AXBW02", "axbw01", "010120"])
+def test_only_known_codes_are_rubrieken(tmp_path, value):
+    path = tmp_path / "afnemers.json"
+    path.write_text(json.dumps({"afnemers": [_afnemer("300009", "Fout", "fout", rubrieken=[value])]}))
+    with pytest.raises(AfnemersFileError, match=r"afnemers\[0\]\.rubrieken\[0\]: .* is not a rubriek"):
+        read_afnemers_file(path)
 
 
 @pytest.mark.parametrize("value", ["14", "00140", "abcd", "0000", 14, "１４１４"])
@@ -477,31 +562,27 @@ def test_credentials_behind_the_central_access_point(accounts):
     assert answer.status == 200
 
 
-@pytest.mark.parametrize("uitkomst, expected", [
-    (Uitkomst([], bekend=False), (200, {"bewoningen": []})),
-    (Uitkomst([], bekend=True), (403, FORBIDDEN)),
-    (Uitkomst([BEWONING], bekend=True, gemeenten={14, 193}), (403, FORBIDDEN)),
-    (Uitkomst([BEWONING], bekend=True, gemeenten={193}), (403, FORBIDDEN)),
-], ids=["unknown object", "known, unoccupied", "partly other gemeente", "other gemeente"])
+@GEMEENTE_RULE
 def test_the_gemeente_rule(accounts, uitkomst, expected):
     answer = post(PERIODE, accounts_app(accounts, Finder(uitkomst)),
                   headers={"Authorization": basic("groningen", PASSWORD)})
     assert (answer.status, answer.json()) == expected
 
 
-def test_an_afnemer_without_gemeente_may_not_ask(accounts):
-    finder = Finder()
-    answer = post(PEIL, accounts_app(accounts, finder), headers={"Authorization": basic("uvo", PASSWORD)})
-    assert (answer.status, answer.json()["code"], answer.json()["detail"]) == (
-        403, "unauthorized",
-        "Alleen een afnemer met een gemeentecode in zijn autorisatie mag bewoning raadplegen.")
-    assert finder.asked == []
+@pytest.mark.parametrize("user, expected", [
+    ("uvo", (403, ALLEEN_GEMEENTEN)), ("toezicht", (200, {"bewoningen": [BEWONING]})),
+    ("ad-hoc-loos", (403, GEEN_AD_HOC)),
+])
+def test_an_afnemer_without_gemeente_needs_axbw01(accounts, user, expected):
+    finder = Finder(Uitkomst([BEWONING], bekend=True, gemeenten={193}, pl_ids=[1]))
+    answer = post(PEIL, accounts_app(accounts, finder), headers={"Authorization": basic(user, PASSWORD)})
+    assert (answer.status, answer.json()) == expected
+    assert len(finder.asked) == (expected[0] == 200)
 
 
 def test_an_afnemer_without_current_autorisatie_may_not_ask(accounts):
     answer = post(PEIL, accounts_app(accounts), headers={"Authorization": basic("verlopen", PASSWORD)})
-    assert (answer.status, answer.json()["detail"]) == \
-        (403, "Er is geen actuele autorisatie voor deze afnemer.")
+    assert (answer.status, answer.json()) == (403, GEEN_AD_HOC)
 
 
 def test_the_protocol_names_afnemer_and_account(accounts):
@@ -539,6 +620,28 @@ def test_demo_gemeente_rule_with_the_harness_header(demo_engine, gemeente, objec
                   headers={"Authorization": basic(f"000008|{gemeente}", "tempsolution!")})
     assert answer.status == status
     assert status == 403 or len(answer.json()["bewoningen"]) == count
+
+
+@pytest.fixture(scope="module")
+def demo_accounts(backend):
+    """The demo persoonslijsten and the demo afnemers, as ``serve --demo`` loads them."""
+    engine = backend.new_engine()
+    loader.load(engine, sorted(FIXTURES.glob("*.json")))
+    load_afnemers(engine, FIXTURES / "afnemers" / "demo-afnemers.json")
+    return Accounts(engine)
+
+
+@pytest.mark.parametrize("user, password, status", [
+    ("zwolle", "Zwolle-Bewoning-2026", 200), ("toezicht", "Toezicht-Bewoning-2026", 200),
+    ("demo", "Demo-Wachtwoord-2026", 403), ("beperkt", "Beperkt-Wachtwoord-2026", 403),
+], ids=["gemeente 0193", "AXBW01 without gemeente", "gemeente 0014", "without AXBW01"])
+def test_the_demo_accounts(demo_accounts, user, password, status):
+    app = BewoningApp(demo_accounts.engine, demo_accounts)
+    answer = post({**PEIL, "adresseerbaarObjectIdentificatie": ZWOLLE}, app,
+                  headers={"Authorization": basic(user, password)})
+    assert answer.status == status
+    assert status == 403 or sorted(b["burgerservicenummer"] for b in answer.json()["bewoningen"][0]["bewoners"]) \
+        == DE_VRIES
 
 
 def test_the_openapi_document_is_served_valid_with_its_own_base_url():

@@ -30,9 +30,10 @@ class Uitkomst:
     """What the store and the rules found for one :class:`BewoningVraag`.
 
     ``bewoningen`` is the response's list, ready to serialise; ``bekend`` whether the object
-    is known at all (an lo3_adres row has it); ``gemeenten`` the inschrijvingsgemeenten of every
-    (mogelijke) bewoner in the period (for the rule that a gemeente only sees its own objects);
-    ``pl_ids`` every persoonslijst delivered, each once (protocollering).
+    is known at all (an lo3_adres row has it); ``gemeenten`` the gemeenten of its lo3_adres
+    rows (after a herindeling or samenvoeging one for each gemeente it lay in: a gemeente
+    may see the objects that lie or lay in it); ``pl_ids`` every persoonslijst delivered,
+    each once (protocollering).
     """
 
     bewoningen: list[dict] = field(default_factory=list)

@@ -5,19 +5,24 @@
 - ``GET /haalcentraal/api/bewoning/openapi.json``: the OpenAPI document, its ``servers`` URL
   the request's own base URL. Any other path under ``/haalcentraal/`` is a 404 problem.
 
-A POST is handled in the order of the Haal Centraal A&P service: who asks (401/403), Accept
-(406), Content-Type (415), size (413), the body (400, :mod:`.request`), the finder, then the
-gemeente rule (403), and every POST is recorded in the protocol before it is answered; when
-the record cannot be written the answer is a 500 problem and nothing is delivered.
+A POST is handled in the order of the Haal Centraal A&P service: who asks (401, or 403 for an
+account without current autorisatie), Accept (406), Content-Type (415), size (413), the body
+(400, :mod:`.request`), the autorisatie of an afnemer without gemeentecode (403), the finder,
+the gemeente rule (403, :mod:`.autorisatie`); every POST is recorded in the protocol before it
+is answered, and when the record cannot be written the answer is a 500 problem and nothing is
+delivered.
 
-Who asks: with accounts, HTTP Basic (or ``X-Brp-Credentials``) as for the SOAP service; the
-afnemer must have a gemeente_code, and is then limited to objects of that gemeente. In open
-mode (``serve --open``, accounts None) nobody is limited, unless the request carries the Haal
-Centraal test-harness header ``Authorization: Basic base64("<afnemerID>|<gemeenteCode>:…")``:
-then it is limited to that gemeente (an unreadable afnemerID or gemeenteCode is a 401).
+Who asks: with accounts, HTTP Basic (or ``X-Brp-Credentials``) as for the SOAP service, with
+the gemeente of the afnemer's autorisatie, if any. In open mode (``serve --open``, accounts
+None) nobody is limited, unless the request carries the Haal Centraal test-harness header
+``Authorization: Basic base64("<afnemerID>|<gemeenteCode>:…")``: then it asks as that afnemer,
+with that gemeente; a gemeenteCode that is absent, empty or ``undefined`` is an afnemer
+without gemeente, whose autorisatie is read from ``lo3_autorisatie`` (an unreadable afnemerID
+or gemeenteCode is a 401).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
@@ -28,14 +33,16 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .. import protocol
-from ..accounts import Credentials
+from ..accounts import Credentials, current_afnemer
+from ..afnemer import Afnemer
 from ..answer import new_referentie
 from ..foutcodes import Fout
 from ..web import BodyTooLarge, Problem, http_credentials, json_bytes, own_base_url, read_body
 from ..storage.schema import lo3_pl_persoon
 from . import BewoningVraag, Uitkomst
-from .request import (check_accept, check_content_type, forbidden, method_not_allowed,
-                      not_found, parse, server_error, too_large, unauthenticated)
+from .autorisatie import check_afnemer, check_object, no_ad_hoc
+from .request import (check_accept, check_content_type, method_not_allowed, not_found, parse,
+                      server_error, too_large, unauthenticated)
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +52,18 @@ OPENAPI = BASE + "/openapi.json"
 MAX_BODY = 64 * 1024
 JSON = "application/json; charset=utf-8"
 OBJECT_RUBRIEK, DATUM_RUBRIEK = 81180, 81030  # identificatiecode verblijfplaats, datum aanvang adreshouding
-NO_GEMEENTE = "Alleen een afnemer met een gemeentecode in zijn autorisatie mag bewoning raadplegen."
-NO_AUTORISATIE = "Er is geen actuele autorisatie voor deze afnemer."
+HARNESS_NO_GEMEENTE = ("", "undefined")  # a test-header gemeenteCode that means: no gemeente
 
 
 @dataclass(frozen=True)
 class Beller:
-    """Who asks: for the protocol, and the gemeente they are limited to when ``scoped``."""
+    """Who asks: for the protocol, and for :mod:`.autorisatie` when ``scoped``: the gemeente,
+    or else the current autorisatie (``afnemer``; looked up when None in open mode)."""
 
     afnemer_code: int | None = None
     gebruikersnaam: str | None = None
     gemeente: int | None = None
+    afnemer: Afnemer | None = None
     scoped: bool = True
 
 
@@ -114,16 +122,17 @@ class BewoningApp:
         delivered: list[int] = []
         try:
             beller = self._beller(credentials)
-            if beller.scoped and beller.gemeente is None:
-                raise forbidden(NO_GEMEENTE)
             check_accept(environ.get("HTTP_ACCEPT"))
             check_content_type(environ.get("CONTENT_TYPE"))
             vraag = parse(self._read_body(environ))
+            if beller.scoped and beller.gemeente is None:
+                check_afnemer(beller.afnemer or self._autorisatie(beller.afnemer_code))
             uitkomst = self._find(vraag)
-            bewoningen = _authorize(beller, uitkomst)
-            if bewoningen:
+            if beller.scoped and beller.gemeente is not None:
+                check_object(beller.gemeente, uitkomst)
+            if uitkomst.bewoningen:
                 delivered = uitkomst.pl_ids
-            outcome = 200, [("Content-Type", JSON)], json_bytes({"bewoningen": bewoningen})
+            outcome = 200, [("Content-Type", JSON)], json_bytes({"bewoningen": uitkomst.bewoningen})
         except Problem as p:
             outcome = p.answer(environ)
         except Exception:
@@ -143,9 +152,13 @@ class BewoningApp:
             afnemer, gebruikersnaam = self.accounts.login(credentials)
         except Fout as fout:
             if fout.naam == "X013":
-                raise forbidden(NO_AUTORISATIE) from None
+                raise no_ad_hoc() from None
             raise unauthenticated() from None
-        return Beller(int(afnemer.afnemersindicatie), gebruikersnaam, afnemer.gemeente_code)
+        return Beller(int(afnemer.afnemersindicatie), gebruikersnaam, afnemer.gemeente_code, afnemer)
+
+    def _autorisatie(self, afnemer_code: int) -> Afnemer | None:
+        """Open mode: the current autorisatie of the test header's afnemer."""
+        return current_afnemer(self.engine, afnemer_code, (self.today or dt.date.today)())
 
     def _read_body(self, environ) -> bytes:
         try:
@@ -173,17 +186,38 @@ class BewoningApp:
         with self.engine.connect() as conn:
             found = dict(conn.execute(select(p.pl_id, p.a_nr).where(
                 p.pl_id.in_(pl_ids), p.persoon_type == "P", p.stapel_nr == 0, p.volg_nr == 0)).all())
-        return [f"{found[i]:010d}" for i in pl_ids if found.get(i) is not None]
+        return [protocol.geleverd(i, _a_nummer(found.get(i))) for i in pl_ids]
 
 
 def _harness(credentials: Credentials | None) -> Beller:
-    """Open mode: unlimited, or limited to the gemeente of a test-harness Basic header."""
-    if credentials is None or "|" not in credentials.gebruikersnaam:
+    """Open mode: unlimited, or the afnemer (and gemeente) of a test-harness Basic header.
+
+    ``afnemerID|gemeenteCode``; a gemeenteCode that is absent (only ``afnemerID``), empty or
+    ``undefined`` is an afnemer without gemeente. Other Basic credentials are ignored.
+    """
+    if credentials is None:
         return OPEN
-    afnemer, _, gemeente = credentials.gebruikersnaam.partition("|")
-    if not (_digits(afnemer) and len(afnemer) <= 6 and _digits(gemeente) and len(gemeente) == 4):
+    afnemer, bar, gemeente = credentials.gebruikersnaam.partition("|")
+    if not bar:
+        return Beller(int(afnemer)) if _afnemer_id(afnemer) else OPEN
+    if not _afnemer_id(afnemer):
+        raise unauthenticated()
+    if gemeente in HARNESS_NO_GEMEENTE:
+        return Beller(int(afnemer))
+    if not (_digits(gemeente) and len(gemeente) == 4):
         raise unauthenticated()
     return Beller(int(afnemer), None, int(gemeente))
+
+
+def _a_nummer(value) -> str | None:
+    """An A-nummer as stored (a whole number of up to 10 digits), written with its zeros."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**10:
+        return f"{value:010d}"
+    return None
+
+
+def _afnemer_id(text: str) -> bool:
+    return _digits(text) and len(text) <= 6
 
 
 def _digits(text: str) -> bool:
@@ -193,17 +227,6 @@ def _digits(text: str) -> bool:
 def _unknown(credentials: Credentials | None) -> Beller:
     """Who asked, as far as known when logging in failed."""
     return Beller(gebruikersnaam=credentials.gebruikersnaam[:100] or None if credentials else None)
-
-
-def _authorize(beller: Beller, uitkomst: Uitkomst) -> list[dict]:
-    """The bewoningen a limited caller may see (bewoning-notes §1.5), or 403."""
-    if not beller.scoped:
-        return uitkomst.bewoningen
-    if not uitkomst.bekend:
-        return []
-    if uitkomst.gemeenten != {beller.gemeente}:
-        raise forbidden()
-    return uitkomst.bewoningen
 
 
 def _parameters(vraag: BewoningVraag | None) -> list[tuple[int, str]] | None:

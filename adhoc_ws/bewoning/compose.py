@@ -48,7 +48,6 @@ class Verblijf:
     object: str | None  # identificatiecode verblijfplaats (11.80) of its adres
     functie: str | None  # 10.10: W woonadres, B briefadres
     aanvang: int | None  # 10.30, or 13.20 for an adres buitenland
-    gemeente: int | None = None  # 09.10
     onderzoek: int | None = None  # 83.10
     onderzoek_start: int | None = None  # 83.20
     onderzoek_eind: int | None = None  # 83.30
@@ -253,8 +252,7 @@ def _opschorting(persoon: Persoon, segs: list[Segment], datum: Onzeker | None) -
 @dataclass
 class Result:
     bewoningen: list[dict]
-    gemeenten: set[int]
-    pl_ids: list[int]
+    pl_ids: list[int]  # every persoonslijst delivered, each once
 
 
 def bewoningen(personen: list[Persoon], object_id: str, van: dt.date, tot: dt.date) -> Result:
@@ -267,7 +265,6 @@ def bewoningen(personen: list[Persoon], object_id: str, van: dt.date, tot: dt.da
         starts.setdefault(max(s.lo, lo), []).append(s)
     active: list[Segment] = []
     out: list[dict] = []
-    gemeenten: set[int] = set()
     delivered: dict[int, None] = {}
     previous_key, previous_end = None, None
     for x, y in zip(bounds, bounds[1:]):
@@ -281,8 +278,6 @@ def bewoningen(personen: list[Persoon], object_id: str, van: dt.date, tot: dt.da
                     (s.status == have.status and _in_onderzoek(s.row) and not _in_onderzoek(have.row)):
                 best[s.persoon.pl_id] = s
         for s in best.values():
-            if s.row.gemeente is not None:
-                gemeenten.add(s.row.gemeente)
             delivered[s.persoon.pl_id] = None
         key = _samenstelling(best.values())
         if key == previous_key and previous_end == x:
@@ -290,7 +285,7 @@ def bewoningen(personen: list[Persoon], object_id: str, van: dt.date, tot: dt.da
         else:
             out.append(_bewoning(object_id, x, y, key))
         previous_key, previous_end = key, y
-    return Result(out, gemeenten, list(delivered))
+    return Result(out, list(delivered))
 
 
 def _samenstelling(chosen) -> tuple:

@@ -53,10 +53,8 @@ def unauthenticated() -> Problem:
                    headers=[("WWW-Authenticate", 'Basic realm="adhoc-ws", charset="UTF-8"')])
 
 
-def forbidden(detail: str = "Je mag alleen bewoning van adresseerbare objecten binnen de eigen gemeente "
-                            "raadplegen.") -> Problem:
-    return Problem(403, "unauthorized", "U bent niet geautoriseerd voor deze vraag.",
-                   f"{RFC7231}#section-6.5.3", detail=detail)
+def forbidden(detail: str, title: str = "U bent niet geautoriseerd voor deze vraag.") -> Problem:
+    return Problem(403, "unauthorized", title, f"{RFC7231}#section-6.5.3", detail=detail)
 
 
 def not_found() -> Problem:
@@ -187,7 +185,8 @@ def _missing(value) -> bool:
 
 
 def _param(name: str, code: str, reason: str) -> dict:
-    return {"type": BAD_REQUEST, "name": name, "code": code, "reason": reason}
+    """One invalidParams item, as the Haal Centraal services give it: no ``type``."""
+    return {"code": code, "name": name, "reason": reason}
 
 
 def _date(data: dict, name: str, problems: list[dict]) -> dt.date | None:
