@@ -4,7 +4,8 @@ The autorisatie file (brief §5) is loaded with ``adhoc-ws afnemers FILE``: chec
 then written in one transaction (an afnemer in the file replaces its earlier autorisatie and
 accounts; afnemers not in the file stay). Autorisaties go into the GBA-V tables
 ``lo3_autorisatie`` and ``lo3_voorwaarde_regel_aut``; accounts into ``adhoc_gebruiker`` with
-the password as an argon2id hash only.
+the password as an argon2id hash only. The file's ``"mailboxen"`` (the Berichten API's, see
+:mod:`adhoc_ws.mailboxen`) go into ``berichten_mailbox`` the same way.
 
 Logging in, in this order: X010 wrong credentials (the same answer for an unknown name, a
 wrong password and a locked account), X011 account not activated, X012 password expired
@@ -17,7 +18,8 @@ the count. A verified password is remembered for 5 minutes as an HMAC under a ke
 only in this process, so that not every request pays for argon2; a whole successful login
 (account and autorisatie) is remembered for 10 seconds, so that a change loaded with
 ``adhoc-ws afnemers`` in another process applies within 10 seconds. A password changed here
-applies at once.
+applies at once. :class:`Passwords` does the checking and the lock-out, for the accounts and
+for the mailboxes alike.
 """
 from __future__ import annotations
 
@@ -29,7 +31,9 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -39,7 +43,7 @@ from sqlalchemy.engine import Engine
 from . import catalogue
 from .afnemer import Afnemer
 from .foutcodes import Fout
-from .storage.schema import adhoc_gebruiker, lo3_autorisatie, lo3_voorwaarde_regel_aut
+from .storage.schema import adhoc_gebruiker, berichten_mailbox, lo3_autorisatie, lo3_voorwaarde_regel_aut
 from .voorwaarderegel import Voorwaarderegel, VoorwaarderegelError
 
 AD_HOC_VOORWAARDE = "6"  # voorwaarde_type of 35.95.61, voorwaarderegel ad hoc
@@ -88,16 +92,83 @@ def _day(value: dt.date) -> int:
     return int(value.strftime("%Y%m%d"))
 
 
+class Passwords:
+    """Checking passwords against the argon2 hashes of one table (accounts, mailboxes), with
+    the lock-out after repeated failures and the memory of verified passwords described above.
+
+    ``table`` has the columns ``wachtwoord_hash``, ``mislukte_pogingen`` and
+    ``geblokkeerd_tot``; ``key`` is its primary-key column (the name logged in with).
+    """
+
+    def __init__(self, engine: Engine, table, key, *, clock=time.time):
+        self.engine, self.table, self.key, self.clock = engine, table, key, clock
+        self.hasher = PasswordHasher()
+        self._key = secrets.token_bytes(32)
+        self._verified: dict = {}
+        self._lock = threading.Lock()
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        return self.hasher.hash(secrets.token_hex(16))
+
+    def digest(self, password: str) -> bytes:
+        """The password under a key of this process only: to remember it, never to store it."""
+        return hmac.new(self._key, password.encode(), hashlib.sha256).digest()
+
+    def unknown(self, password: str) -> None:
+        """For a name that does not exist: take the time a real check takes."""
+        self._verify(self._dummy_hash, password)
+
+    def _verify(self, hashed: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(hashed, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def check(self, row, password: str) -> bool:
+        """Whether ``password`` is the password of ``row`` (a row of the table) and the name
+        is not locked; a failure counts towards the lock, a success resets the count."""
+        now = self.clock()
+        if row.geblokkeerd_tot is not None and row.geblokkeerd_tot.timestamp() > now:
+            return False
+        name = getattr(row, self.key.name)
+        with self._lock:
+            remembered = self._verified.get(name)
+        if remembered and remembered[1] > now and hmac.compare_digest(remembered[0], self.digest(password)):
+            return True
+        ok = self._verify(row.wachtwoord_hash, password)
+        with self.engine.begin() as conn:
+            where = self.key == name
+            if ok:
+                if row.mislukte_pogingen:
+                    conn.execute(update(self.table).where(where).values(
+                        mislukte_pogingen=0, geblokkeerd_tot=None))
+            else:
+                failures = row.mislukte_pogingen + 1
+                locked = None
+                if failures >= LOCK_AFTER:
+                    seconds = min(LOCK_FIRST * 2 ** (failures - LOCK_AFTER), LOCK_MAX)
+                    locked = dt.datetime.fromtimestamp(now + seconds)
+                conn.execute(update(self.table).where(where).values(
+                    mislukte_pogingen=failures, geblokkeerd_tot=locked))
+        if ok:
+            with self._lock:
+                self._verified[name] = (self.digest(password), now + REMEMBER)
+        return ok
+
+    def forget(self, name) -> None:
+        """After a password change: check the next login against the new hash."""
+        with self._lock:
+            self._verified.pop(name, None)
+
+
 class Accounts:
     """Logging in and changing passwords against the accounts in the database."""
 
     def __init__(self, engine: Engine, *, clock=time.time, today=dt.date.today):
         self.engine = engine
         self.clock, self.today = clock, today
-        self.hasher = PasswordHasher()
-        self._dummy_hash = self.hasher.hash(secrets.token_hex(16))
-        self._key = secrets.token_bytes(32)
-        self._verified: dict[str, tuple[bytes, float]] = {}
+        self.passwords = Passwords(engine, adhoc_gebruiker, adhoc_gebruiker.c.gebruikersnaam, clock=clock)
         self._logins: dict[tuple[str, bytes], tuple[float, Afnemer, str]] = {}
         self._lock = threading.Lock()
 
@@ -109,7 +180,7 @@ class Accounts:
         """(the afnemer, the gebruikersnaam) of valid credentials, or Fout X010-X013."""
         if credentials is None or not credentials.gebruikersnaam or not credentials.wachtwoord:
             raise Fout("X010")
-        key = (credentials.gebruikersnaam, self._digest(credentials.wachtwoord))
+        key = (credentials.gebruikersnaam, self.passwords.digest(credentials.wachtwoord))
         if not changing_password:
             with self._lock:
                 remembered = self._logins.get(key)
@@ -126,12 +197,9 @@ class Accounts:
             user = conn.execute(select(adhoc_gebruiker).where(
                 adhoc_gebruiker.c.gebruikersnaam == credentials.gebruikersnaam)).one_or_none()
         if user is None:
-            self._verify(self._dummy_hash, credentials.wachtwoord)  # the same time as a real one
+            self.passwords.unknown(credentials.wachtwoord)  # the same time as a real one
             raise Fout("X010")
-        now = self.clock()
-        if user.geblokkeerd_tot is not None and user.geblokkeerd_tot.timestamp() > now:
-            raise Fout("X010")
-        if not self._password_ok(user, credentials.wachtwoord, now):
+        if not self.passwords.check(user, credentials.wachtwoord):
             raise Fout("X010")
         if not user.actief:
             raise Fout("X011")
@@ -141,40 +209,6 @@ class Accounts:
         if afnemer is None and not changing_password:
             raise Fout("X013")
         return afnemer, user.gebruikersnaam
-
-    def _digest(self, password: str) -> bytes:
-        return hmac.new(self._key, password.encode(), hashlib.sha256).digest()
-
-    def _verify(self, hashed: str, password: str) -> bool:
-        try:
-            return self.hasher.verify(hashed, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            return False
-
-    def _password_ok(self, user, password: str, now: float) -> bool:
-        with self._lock:
-            remembered = self._verified.get(user.gebruikersnaam)
-        if remembered and remembered[1] > now and hmac.compare_digest(remembered[0], self._digest(password)):
-            return True
-        ok = self._verify(user.wachtwoord_hash, password)
-        with self.engine.begin() as conn:
-            where = adhoc_gebruiker.c.gebruikersnaam == user.gebruikersnaam
-            if ok:
-                if user.mislukte_pogingen:
-                    conn.execute(update(adhoc_gebruiker).where(where).values(
-                        mislukte_pogingen=0, geblokkeerd_tot=None))
-            else:
-                failures = user.mislukte_pogingen + 1
-                locked = None
-                if failures >= LOCK_AFTER:
-                    seconds = min(LOCK_FIRST * 2 ** (failures - LOCK_AFTER), LOCK_MAX)
-                    locked = dt.datetime.fromtimestamp(now + seconds)
-                conn.execute(update(adhoc_gebruiker).where(where).values(
-                    mislukte_pogingen=failures, geblokkeerd_tot=locked))
-        if ok:
-            with self._lock:
-                self._verified[user.gebruikersnaam] = (self._digest(password), now + REMEMBER)
-        return ok
 
     def change_password(self, credentials: Credentials | None, nieuw: str | None) -> None:
         """Change the caller's password (Fout with the reason when it cannot)."""
@@ -186,10 +220,10 @@ class Accounts:
         with self.engine.begin() as conn:
             conn.execute(update(adhoc_gebruiker)
                          .where(adhoc_gebruiker.c.gebruikersnaam == gebruikersnaam)
-                         .values(wachtwoord_hash=self.hasher.hash(nieuw),
+                         .values(wachtwoord_hash=self.passwords.hasher.hash(nieuw),
                                  wachtwoord_geldig_tot=valid_until))
+        self.passwords.forget(gebruikersnaam)
         with self._lock:
-            self._verified.pop(gebruikersnaam, None)
             self._logins = {k: v for k, v in self._logins.items() if k[0] != gebruikersnaam}
 
     def afnemer(self, afnemersindicatie: str) -> Afnemer | None:
@@ -241,6 +275,12 @@ def _afnemer(row) -> Afnemer:
 # -- the autorisatie file ------------------------------------------------------------------
 
 def read_afnemers_file(path: str | Path) -> list[dict]:
+    """The afnemers of an autorisatie file, the whole file checked."""
+    return read_autorisatie_file(path)[0]
+
+
+def read_autorisatie_file(path: str | Path) -> tuple[list[dict], list[dict]]:
+    """The afnemers and the mailboxen of an autorisatie file, the whole file checked."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -263,7 +303,39 @@ def read_afnemers_file(path: str | Path) -> list[dict]:
                 raise AfnemersFileError(f"{where}.gebruikers[{j}]: gebruikersnaam "
                                         f"{gebruiker['gebruikersnaam']!r} appears twice")
             seen_users.add(gebruiker["gebruikersnaam"])
-    return data["afnemers"]
+    return data["afnemers"], _read_mailboxen(data, path)
+
+
+def _read_mailboxen(data: dict, path: Path) -> list[dict]:
+    """``"mailboxen": [{"mailbox": "0599010", "naam": …, "wachtwoord": …, "berichten_api": true,
+    "actief": true}]``: the Berichten API's mailboxes (the last two optional, default true)."""
+    mailboxen = data.get("mailboxen", [])
+    if not isinstance(mailboxen, list):
+        raise AfnemersFileError(f"{path}: mailboxen: expected a list of mailboxes")
+    seen = set()
+    for i, mailbox in enumerate(mailboxen):
+        where = f"{path}: mailboxen[{i}]"
+        if not isinstance(mailbox, dict):
+            raise AfnemersFileError(f"{where}: expected an object")
+        for key in mailbox:
+            if key not in ("mailbox", "naam", "wachtwoord", "berichten_api", "actief"):
+                raise AfnemersFileError(f"{where}: unknown key {key!r}")
+        number = mailbox.get("mailbox")
+        if not (isinstance(number, str) and number.isascii() and number.isdigit() and 1 <= len(number) <= 7):
+            raise AfnemersFileError(f"{where}.mailbox: expected a mailbox number of up to 7 digits, "
+                                    f"found {number!r}")
+        if int(number) in seen:
+            raise AfnemersFileError(f"{where}: mailbox {number} appears twice")
+        seen.add(int(number))
+        if not isinstance(mailbox.get("naam"), str) or not 1 <= len(mailbox["naam"]) <= 80:
+            raise AfnemersFileError(f"{where}.naam: expected a name of 1 to 80 characters")
+        problem = password_problem(mailbox.get("wachtwoord") if isinstance(mailbox.get("wachtwoord"), str) else None)
+        if problem:
+            raise AfnemersFileError(f"{where}.wachtwoord: {Fout(problem).omschrijving}")
+        for flag in ("berichten_api", "actief"):
+            if not isinstance(mailbox.get(flag, True), bool):
+                raise AfnemersFileError(f"{where}.{flag}: expected true or false")
+    return mailboxen
 
 
 def _check_afnemer(afnemer, where: str) -> None:
@@ -343,11 +415,22 @@ def _check_date(value, where: str) -> None:
         raise AfnemersFileError(f"{where}: expected a date YYYYMMDD, found {value!r}") from None
 
 
-def load_afnemers(engine: Engine, path: str | Path) -> int:
-    """Check the whole file, then store every afnemer in it, in one transaction."""
-    afnemers = read_afnemers_file(path)
+class Loaded(NamedTuple):
+    afnemers: int
+    mailboxen: int
+
+
+def load_afnemers(engine: Engine, path: str | Path) -> Loaded:
+    """Check the whole file, then store every afnemer and mailbox in it, in one transaction."""
+    afnemers, mailboxen = read_autorisatie_file(path)
     hasher = PasswordHasher()
     with engine.begin() as conn:
+        for mailbox in mailboxen:
+            number = int(mailbox["mailbox"])
+            conn.execute(delete(berichten_mailbox).where(berichten_mailbox.c.mailbox == number))
+            conn.execute(insert(berichten_mailbox).values(
+                mailbox=number, naam=mailbox["naam"], wachtwoord_hash=hasher.hash(mailbox["wachtwoord"]),
+                berichten_api=int(mailbox.get("berichten_api", True)), actief=int(mailbox.get("actief", True))))
         next_id = (conn.execute(select(func.max(lo3_autorisatie.c.autorisatie_id))).scalar() or 0) + 1
         for afnemer in afnemers:
             code = int(afnemer["afnemersindicatie"])
@@ -381,4 +464,4 @@ def load_afnemers(engine: Engine, path: str | Path) -> int:
                     wachtwoord_geldig_tot=int(gebruiker["wachtwoord_geldig_tot"]),
                     actief=int(gebruiker.get("actief", True))))
             next_id += 1
-    return len(afnemers)
+    return Loaded(len(afnemers), len(mailboxen))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import t61codec
+
 # Teletex repertoire as published for LO3 alphanumeric elements: space to '[', ']', '_',
 # a-z, '|', and these Latin-1 / Latin Extended-A ranges (inclusive).
 _RANGES = [
@@ -77,3 +79,16 @@ def fold(waarde: str) -> str:
 
 def has_capitals(waarde: str) -> bool:
     return waarde != waarde.lower()
+
+
+# The LO writes a small g with cedilla as acute + g (T.61 draws that cedilla above the g, and
+# its table has no cedilla + g); RvIG's Vb01 with every Teletex character shows it.
+_LO3_ONLY = str.maketrans({"\u0123": "\u01f5"})  # ģ -> ǵ, which T.61 writes as C2 67
+_T61 = t61codec.Codec()
+
+
+def teletex(text: str) -> bytes:
+    """``text`` in Teletex (T.61) bytes as LO3 messages carry it: a letter with a diacritic
+    as the accent byte and the letter. A character outside the repertoire raises
+    UnicodeEncodeError."""
+    return _T61.encode(text.translate(_LO3_ONLY))[0]

@@ -1,6 +1,7 @@
 """The ``adhoc-ws`` command: init, load, import-gbav, serve, vraag, …"""
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -12,6 +13,8 @@ from . import catalogue, protocol, serving
 from .accounts import Accounts, AfnemersFileError, load_afnemers
 from .answer import Antwoord
 from .afnemer import OPEN
+from .berichten.versturen import ROUTERING_MAILBOX
+from .mailboxen import Mailboxen
 from .service import SEARCH_TIMEOUT, AdhocService
 from .storage import database, gbav, loader
 from .vraag import Vraag, Zoekparameter
@@ -133,14 +136,15 @@ search_timeout = click.option(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
 def afnemers(ctx, file):
-    """Load afnemers, their autorisatie and accounts from an autorisatie file (all or nothing)."""
+    """Load afnemers (autorisatie, accounts) and Berichten API mailboxes from an autorisatie
+    file, all or nothing."""
     engine = _engine(ctx)
     database.init(engine)
     try:
-        count = load_afnemers(engine, file)
+        loaded = load_afnemers(engine, file)
     except AfnemersFileError as e:
         raise click.ClickException(f"nothing loaded: {e}") from None
-    click.echo(f"loaded {count} afnemer(s) from {file}")
+    click.echo(f"loaded {loaded.afnemers} afnemer(s) and {loaded.mailboxen} mailbox(es) from {file}")
 
 
 @main.command()
@@ -180,6 +184,79 @@ def protocol_command(ctx, afnemer, since, until, anummer, resultaat, limit):
 
 
 @main.command()
+@click.option("--bsn", help="Route an Og21 for this BSN")
+@click.option("--anummer", help="Route an Og11 for this A-nummer")
+@click.pass_context
+def route(ctx, bsn, anummer):
+    """Show where the routeringsvoorziening would send an Og21 (Og11) now, without sending."""
+    from .berichten import routering
+
+    if bool(bsn) == bool(anummer):
+        raise click.UsageError("give --bsn or --anummer")
+    bericht_type, inhoud = ("Og21", {"burgerservicenummer": bsn}) if bsn else ("Og11", {"aNummer": anummer})
+    with _engine(ctx).connect() as conn:
+        besluit = routering.beslis(conn, bericht_type, inhoud)
+    click.echo(f"{bericht_type} {besluit.sleutel} {besluit.waarde}: regel {besluit.regel}; "
+               f"persoonslijsten (A-nummer) {' '.join(besluit.a_nummers) or '-'}")
+    if besluit.fout is not None:
+        click.echo(f"not delivered: {besluit.fout['berichtType']} back to the sender: "
+                   f"{json.dumps(besluit.fout, ensure_ascii=False)}")
+    else:
+        mailbox = Mailboxen(_engine(ctx)).get(besluit.ontvanger)
+        who = f"{mailbox.naam}{'' if mailbox.berichten_api else ', as Vb01'}" if mailbox else "no such mailbox"
+        click.echo(f"to mailbox {besluit.ontvanger:07d} ({who})")
+
+
+@main.command()
+@click.option("--bsn", help="Only decisions for this BSN")
+@click.option("--anummer", help="Only decisions for this A-nummer (Og11)")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.pass_context
+def routeringen(ctx, bsn, anummer, limit):
+    """List the routeringsvoorziening's decisions, newest first."""
+    from .berichten import store
+
+    with _engine(ctx).connect() as conn:
+        rows = store.decisions(conn, waarde=bsn or anummer, limit=limit)
+    for r in rows:
+        ontvanger = "-" if r.ontvanger is None else f"{r.ontvanger:07d}"
+        click.echo(f"{r.tijdstip:%Y-%m-%d %H:%M:%S} {r.bericht_type} from {r.afzender:07d} berichtId {r.bericht_id} "
+                   f"{r.sleutel} {r.waarde} a-nummers={r.a_nummers or '-'} regel={r.regel} -> {ontvanger} "
+                   f"{r.geleverd or 'not delivered'} {r.geleverd_transport_id or ''}".rstrip())
+
+
+@main.command()
+@click.option("--mailbox", required=True, help="The mailbox number, e.g. 0599010")
+@click.option("--alles", is_flag=True, help="Also deleted and expired messages")
+@click.option("--inhoud", is_flag=True, help="Print each message's berichtInhoud")
+@click.option("--lo3", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write each Vb01 as an LO3 message in Teletex (<berichtTransportId>.GBA)")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.pass_context
+def berichten(ctx, mailbox, alles, inhoud, lo3, limit):
+    """List a mailbox of the Berichten API, newest first (nothing changes for its owner)."""
+    from .berichten import store, vb01
+    from .mailboxen import number
+
+    nummer = number(mailbox)
+    if nummer is None:
+        raise click.UsageError("--mailbox: a mailbox number of up to 7 digits")
+    with _engine(ctx).connect() as conn:
+        rows = store.mailbox_rows(conn, nummer, alles=alles, limit=limit)
+    for r in rows:
+        state = "verwijderd" if r.verwijderd else r.status
+        click.echo(f"{r.volgnummer} {store.timestamp(r.ontvangen)} {r.bericht_type} from {r.afzender:07d} "
+                   f"berichtId {r.bericht_id} {state} {r.transport_id}")
+        content = store.inhoud(r)
+        if inhoud and content is not None:
+            click.echo(content["vrijeTekst"] if r.bericht_type == "Vb01" else
+                       json.dumps(content, ensure_ascii=False, indent=1))
+        if lo3 and r.bericht_type == "Vb01" and content is not None:
+            Path(lo3).mkdir(parents=True, exist_ok=True)
+            (Path(lo3) / f"{r.transport_id}.GBA").write_bytes(vb01.lo3(content["vrijeTekst"]))
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=serving.Options.workers, show_default=True, type=int,
@@ -198,10 +275,12 @@ def protocol_command(ctx, afnemer, since, until, anummer, resultaat, limit):
 @click.option("--open", "open_access", is_flag=True,
               help="Serve everyone, unauthenticated, as one afnemer allowed everything "
                    "(for a closed test network only).")
+@click.option("--routering-mailbox", default=ROUTERING_MAILBOX, show_default=True, type=int,
+              help="The routeringsvoorziening's mailbox number in the Berichten API (RvIG's is not public).")
 @search_timeout
 @click.pass_context
 def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, graceful_timeout,
-          demo, open_access, search_timeout):
+          demo, open_access, routering_mailbox, search_timeout):
     """Serve the Ad hoc webservice over HTTP(S), with gunicorn."""
     if tls_client_ca and not tls_cert:
         raise click.UsageError("--tls-client-ca needs --tls-cert")
@@ -223,11 +302,13 @@ def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, g
 
         worker_engine = database.open_engine(url)
         accounts = None if open_access else Accounts(worker_engine)
-        return build_app(AdhocService(worker_engine, accounts=accounts, search_timeout=search_timeout))
+        return build_app(AdhocService(worker_engine, accounts=accounts, search_timeout=search_timeout),
+                         routering_mailbox=routering_mailbox)
 
     scheme = "https" if tls_cert else "http"
     click.echo(f"serving on {scheme}://{host}:{port}/gba-v/online/lo3services/adhoc "
-               f"(WSDL: ?wsdl) and {scheme}://{host}:{port}/haalcentraal/api/bewoning/bewoningen, "
+               f"(WSDL: ?wsdl), {scheme}://{host}:{port}/haalcentraal/api/bewoning/bewoningen and "
+               f"{scheme}://{host}:{port}/api/v1/berichten (routeringsvoorziening {routering_mailbox:07d}), "
                f"{workers} worker(s) x {threads} thread(s), database {url}")
     serving.run(app, serving.Options(host, port, workers, threads, tls_cert, tls_key, tls_client_ca,
                                      graceful_timeout))

@@ -10,7 +10,8 @@ import from here and never from each other; :mod:`adhoc_ws.app` mounts them on o
   never a zoekwaarde, a BSN, a name or a credential);
 - request bodies and their limits (:func:`read_body`, :class:`BodyTooLarge`);
 - credentials as clients send them over HTTP (:func:`http_credentials`);
-- problem+json answers (:class:`Problem`, RFC 7807, as the Haal Centraal APIs give them);
+- problem+json answers (:class:`Problem`, RFC 7807, as the Haal Centraal APIs give them),
+  and answering a request with them (:func:`respond`);
 - the request's own address (:func:`own_base_url`).
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ import datetime as dt
 import json
 import logging
 import time
+from http import HTTPStatus
 from typing import Callable, Iterable
 
 from .accounts import Credentials
@@ -146,23 +148,42 @@ class Problem(Exception):
     """An error answer in problem+json (RFC 7807), as the Haal Centraal APIs give them."""
 
     def __init__(self, status: int, code: str, title: str, type_: str, *, detail: str | None = None,
-                 invalid_params: list[dict] | None = None, headers: list[tuple[str, str]] | None = None):
+                 invalid_params: list[dict] | None = None, headers: list[tuple[str, str]] | None = None,
+                 extra: dict | None = None, content_type: str = PROBLEM_JSON):
         super().__init__(title)
         self.status, self.code, self.title, self.type = status, code, title, type_
         self.detail, self.invalid_params = detail, invalid_params
         self.headers = headers or []
+        self.extra = extra or {}  # further members an API's problems have
+        self.content_type = content_type
 
     def body(self, instance: str) -> dict:
         """The problem+json object, without null fields."""
         body = {"type": self.type, "title": self.title, "status": self.status, "detail": self.detail,
-                "instance": instance, "code": self.code, "invalidParams": self.invalid_params}
+                "instance": instance, "code": self.code, "invalidParams": self.invalid_params,
+                **self.extra}
         return {k: v for k, v in body.items() if v is not None}
 
     def answer(self, environ) -> tuple[int, list[tuple[str, str]], bytes]:
         """(status, headers, body) of this problem, its instance the request's path."""
         instance = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-        return self.status, [("Content-Type", PROBLEM_JSON)] + self.headers, \
+        return self.status, [("Content-Type", self.content_type)] + self.headers, \
             json_bytes(self.body(instance))
+
+
+def respond(environ, start_response, route: Callable, server_error: Callable[[], "Problem"],
+            logger: logging.Logger) -> list[bytes]:
+    """Answer with ``route(environ)``, a (status, headers, body): a :class:`Problem` it raises is
+    that problem's answer; anything else is logged and answered ``server_error()``."""
+    try:
+        status, headers, body = route(environ)
+    except Problem as p:
+        status, headers, body = p.answer(environ)
+    except Exception:
+        logger.exception("request failed")
+        status, headers, body = server_error().answer(environ)
+    start_response(f"{status} {HTTPStatus(status).phrase}", headers + [("Content-Length", str(len(body)))])
+    return [body]
 
 
 def json_bytes(value) -> bytes:

@@ -27,7 +27,6 @@ import json
 import logging
 from dataclasses import dataclass
 from functools import cache
-from http import HTTPStatus
 from pathlib import Path
 
 from sqlalchemy import select
@@ -37,7 +36,7 @@ from ..accounts import Credentials, current_afnemer
 from ..afnemer import Afnemer
 from ..answer import new_referentie
 from ..foutcodes import Fout
-from ..web import BodyTooLarge, Problem, http_credentials, json_bytes, own_base_url, read_body
+from ..web import BodyTooLarge, Problem, http_credentials, json_bytes, own_base_url, read_body, respond
 from ..storage.schema import lo3_pl_persoon
 from . import BewoningVraag, Uitkomst
 from .autorisatie import check_afnemer, check_object, no_ad_hoc
@@ -92,16 +91,7 @@ class BewoningApp:
         return self._finder
 
     def __call__(self, environ, start_response):
-        try:
-            status, headers, body = self._route(environ)
-        except Problem as p:
-            status, headers, body = p.answer(environ)
-        except Exception:
-            log.exception("bewoning request failed")
-            status, headers, body = server_error().answer(environ)
-        start_response(f"{status} {HTTPStatus(status).phrase}",
-                       headers + [("Content-Length", str(len(body)))])
-        return [body]
+        return respond(environ, start_response, self._route, server_error, log)
 
     def _route(self, environ):
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")

@@ -386,3 +386,56 @@ adhoc_protocol = Table(
 )
 Index("adhoc_protocol_tijdstip", adhoc_protocol.c.tijdstip)
 Index("adhoc_protocol_afnemer", adhoc_protocol.c.afnemer_code, adhoc_protocol.c.tijdstip)
+
+# ours: the BRP Berichten API (W214). A mailbox per party, its password as an argon2 hash only.
+berichten_mailbox = Table(
+    "berichten_mailbox", metadata,
+    Column("mailbox", Integer, primary_key=True, autoincrement=False),
+    Column("naam", String(80), nullable=False),
+    Column("wachtwoord_hash", Text, nullable=False),
+    Column("berichten_api", SmallInteger, nullable=False, server_default="1"),
+    Column("actief", SmallInteger, nullable=False, server_default="1"),
+    Column("mislukte_pogingen", Integer, nullable=False, server_default="0"),
+    Column("geblokkeerd_tot", DateTime),
+)
+
+# One row per message in a mailbox (``ontvanger``); the volgnummer is its berichtVolgnummer.
+# Times in UTC. Deleting a message empties ``inhoud`` and keeps the rest (for auditing).
+berichten_bericht = Table(
+    "berichten_bericht", metadata,
+    Column("volgnummer", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("transport_id", String(36), nullable=False, unique=True),
+    Column("ontvanger", Integer, nullable=False),
+    Column("afzender", Integer, nullable=False),
+    Column("bericht_id", String(12), nullable=False),
+    Column("verwijzing_bericht_id", String(12)),
+    Column("bericht_type", String(4), nullable=False),
+    Column("inhoud", Text),
+    Column("ontvangen", DateTime, nullable=False),
+    Column("bewaard_tot", DateTime, nullable=False),
+    Column("status", String(16), nullable=False),  # nieuw, gezien-in-lijst, opgehaald
+    Column("verwijderd", DateTime),
+)
+Index("berichten_bericht_mailbox", berichten_bericht.c.ontvanger, berichten_bericht.c.ontvangen)
+Index("berichten_bericht_bewaard_tot", berichten_bericht.c.bewaard_tot)
+
+# Every decision of the routeringsvoorziening: the message as received, the key it was routed
+# by (BSN or A-nummer), the PLs that key found, the rule that fired and where it went.
+berichten_routering = Table(
+    "berichten_routering", metadata,
+    Column("routering_id", Integer, primary_key=True, autoincrement=True),
+    Column("tijdstip", DateTime, nullable=False),
+    Column("transport_id", String(36), nullable=False),
+    Column("afzender", Integer, nullable=False),
+    Column("bericht_id", String(12), nullable=False),
+    Column("bericht_type", String(4), nullable=False),
+    Column("sleutel", String(20), nullable=False),  # burgerservicenummer or aNummer
+    Column("waarde", String(10), nullable=False),
+    Column("a_nummers", Text, nullable=False),  # of the PLs found, space-separated
+    Column("regel", String(20), nullable=False),
+    Column("ontvanger", Integer),  # the mailbox it was delivered to (None: not delivered)
+    Column("geleverd", String(4)),  # what was delivered: the message itself, a Vb01, an Of21/Of11
+    Column("geleverd_transport_id", String(36)),
+)
+Index("berichten_routering_waarde", berichten_routering.c.waarde, berichten_routering.c.tijdstip)

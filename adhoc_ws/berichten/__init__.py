@@ -1,0 +1,1 @@
+"""The BRP Berichten API (W214): mailboxes, messages, and the routeringsvoorziening."""
