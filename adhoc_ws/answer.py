@@ -55,9 +55,9 @@ def success(persoonslijsten: list[PL]) -> Antwoord:
                                                new_referentie()))
 
 
-def failure(fout: Fout) -> Antwoord:
+def failure(fout: Fout, referentie: str | None = None) -> Antwoord:
     return Antwoord(None, Resultaat(fout.foutcode.code, fout.foutcode.letter, fout.omschrijving,
-                                    new_referentie()))
+                                    referentie or new_referentie()))
 
 
 def opschorting_reden(pl: Persoonslijst) -> str | None:

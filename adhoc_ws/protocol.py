@@ -1,31 +1,60 @@
-"""Protocollering: every vraag and adresvraag is recorded, whatever its outcome.
+"""Protocollering: every request is recorded, as what its caller received.
 
 One row per request in ``adhoc_protocol``: time, afnemer, gebruikersnaam, referentie,
 operation, historie, the zoekparameters and masker as asked, the result code, and the
-A-nummers of every persoonslijst delivered (:func:`geleverd`: ``pl:<pl_id>`` for one without). The service records before it answers; when the
-record cannot be written the answer is X001 and nothing is delivered.
+A-nummers of every persoonslijst delivered (:func:`geleverd`: ``pl:<pl_id>`` for one without
+A-nummer). The service records before it answers; when the record cannot be committed the
+answer is a technical error (X001, or a 500 problem) and nothing is delivered. A row states exactly what the caller received:
+
+- **committed**: the answer as given (result code, A-nummers delivered);
+- **the wait ran out** (the database is locked or slow, :attr:`Recorder.wait`): the caller
+  gets the error, and its row stays queued as *undelivered*: the error code, no A-nummers.
+  It is written with the next batch, when the database allows it; an entry that a writer has
+  already taken is waited for instead (that write is itself bounded by ``wait``);
+- **the database refused or failed the batch**: a batch that fails on one row's values is
+  written again row by row, so only that row fails; its caller gets the error, recorded in
+  a bare row (time, afnemer, referentie, operation, the error code). When the database is
+  unavailable every caller of the batch gets the error, and their undelivered rows are kept
+  (up to :data:`MAX_DEFERRED`) and written with the next batch that succeeds.
+
+So every request is recorded unless the process ends (or the database stays away) before
+its row could be written; no row ever claims an answer that was not given. Every text is
+bounded to its column before it is queued (an oversized gebruikersnaam is cut to 100
+characters, a NUL character or a lone surrogate replaced), so one request's input cannot
+fail another's record.
 
 Requests that arrive together are committed together (group commit), without a thread of
 its own: a request puts its entry on the waiting list and takes the process's write lock;
-whoever holds the lock writes every waiting entry in one transaction and marks them done, so
-a request whose entry another one wrote finds it done when its turn comes. A request alone
-writes its own entry at once. Under load that is one commit for many requests, which matters
-most on SQLite, where commits take turns.
+whoever holds the lock writes every waiting entry at once and marks them done, so a request
+whose entry another one wrote finds it done when its turn comes. A request alone writes its
+own entry at once. An entry may carry rows of other tables (:attr:`Entry.extra`), written in
+the same transaction as its protocol row.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import String, Table, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from .storage.schema import adhoc_protocol
 
-WAIT = 10.0  # seconds a request waits for its record before it is answered X001
-_COLUMNS = [c.name for c in adhoc_protocol.c if c.name != "protocol_id"]
+log = logging.getLogger(__name__)
+
+WAIT = 10.0  # seconds a request waits for its record before it is answered with an error
+MAX_DEFERRED = 10_000  # undelivered rows kept while the database is unavailable
+CHUNK = 500  # rows per INSERT at most
+
+
+class NotRecorded(Exception):
+    """The record was not committed (in time): answer the error and deliver nothing."""
 
 
 @dataclass(frozen=True)
@@ -39,14 +68,30 @@ class Entry:
     masker: list[int] | None
     resultaat: str
     a_nummers: list[str]
+    extra: tuple[tuple[Table, dict], ...] = ()  # rows of other tables, committed with this one
 
     def row(self) -> dict:
-        return {"tijdstip": dt.datetime.now(), "afnemer_code": self.afnemer_code,
-                "gebruikersnaam": self.gebruikersnaam, "referentie": self.referentie,
-                "operatie": self.operatie, "historie": int(self.historie),
-                "parameters": json.dumps(self.parameters, ensure_ascii=False),
-                "masker": " ".join(f"{m:06d}" for m in self.masker or []),
-                "resultaat": self.resultaat, "a_nummers": " ".join(self.a_nummers)}
+        return bounded(adhoc_protocol, {
+            "tijdstip": dt.datetime.now(), "afnemer_code": self.afnemer_code,
+            "gebruikersnaam": self.gebruikersnaam, "referentie": self.referentie,
+            "operatie": self.operatie, "historie": int(self.historie),
+            "parameters": json.dumps(self.parameters, ensure_ascii=False),
+            "masker": " ".join(f"{m:06d}" for m in self.masker or []),
+            "resultaat": self.resultaat, "a_nummers": " ".join(self.a_nummers)})
+
+
+def bounded(table: Table, row: dict) -> dict:
+    """``row`` with every text fit for its column: at most its length, and only characters
+    both databases store (no NUL, no lone surrogate)."""
+    out = dict(row)
+    for name, value in row.items():
+        if isinstance(value, str):
+            column = table.c[name]
+            if "\x00" in value or not value.isascii():
+                value = value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+            length = column.type.length if isinstance(column.type, String) else None
+            out[name] = value[:length] if length else value
+    return out
 
 
 def geleverd(pl_id: int, a_nummer: str | None) -> str:
@@ -56,57 +101,161 @@ def geleverd(pl_id: int, a_nummer: str | None) -> str:
 
 
 class _Waiting:
-    __slots__ = ("row", "done", "error")
+    """One entry on its way: its rows, and what its caller learns."""
 
-    def __init__(self, row: dict):
-        self.row, self.done, self.error = row, False, None
+    __slots__ = ("row", "extra", "undelivered", "taken", "abandoned", "done", "error")
+
+    def __init__(self, row: dict, extra, undelivered: str):
+        self.row, self.extra, self.undelivered = row, extra, undelivered
+        self.taken = self.abandoned = self.done = False
+        self.error: Exception | None = None
+
+    def as_undelivered(self) -> "_Waiting":
+        """What the caller got when its record failed: the error, nothing delivered."""
+        row = dict(self.row, resultaat=self.undelivered, a_nummers="")
+        waiting = _Waiting(row, (), self.undelivered)
+        waiting.abandoned = True
+        return waiting
+
+    def bare(self) -> dict:
+        """The undelivered row without anything the caller sent (when the row was refused)."""
+        keep = ("tijdstip", "afnemer_code", "referentie", "operatie", "historie")
+        return dict({k: self.row[k] for k in keep}, resultaat=self.undelivered)
 
 
 class Recorder:
     """Writes protocol entries, committing whatever waits at the same moment in one go."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, *, wait: float = WAIT):
         self.engine = engine
+        self.wait = wait
         self._waiting: list[_Waiting] = []
         self._waiting_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._connection = None  # the recorder's own DBAPI connection, kept open
 
-    def record(self, entry: Entry) -> None:
-        """Return once ``entry`` is committed; raise if it could not be."""
-        waiting = _Waiting(entry.row())
+    def record(self, entry: Entry, *, undelivered: str = "X001") -> None:
+        """Return once ``entry`` is committed; else raise :class:`NotRecorded`, and the entry
+        is recorded (when it is) with ``undelivered`` as its result and nothing delivered."""
+        waiting = _Waiting(entry.row(), entry.extra, undelivered)
         with self._waiting_lock:
             self._waiting.append(waiting)
-        if not self._write_lock.acquire(timeout=WAIT):
-            raise TimeoutError(f"the protocol was not written within {WAIT} s")
+        if not self._write_lock.acquire(timeout=self.wait):
+            with self._waiting_lock:
+                if not waiting.taken:  # nobody writes it yet: it will be written as undelivered
+                    self._waiting[self._waiting.index(waiting)] = waiting.as_undelivered()
+                    raise NotRecorded(f"the protocol was not written within {self.wait} s")
+            self._write_lock.acquire()  # a writer has it: that write is bounded by self.wait
         try:
             if not waiting.done:
                 with self._waiting_lock:
                     batch, self._waiting = self._waiting, []
+                    for w in batch:
+                        w.taken = True
                 self._write(batch)
         finally:
             self._write_lock.release()
         if waiting.error is not None:
-            raise waiting.error
+            raise NotRecorded("the protocol could not be written") from waiting.error
 
     def _write(self, batch: list[_Waiting]) -> None:
         """Every request of the batch learns whether its entry was committed."""
+        if len(batch) > CHUNK:  # within the databases' limits on parameters per statement
+            for start in range(0, len(batch), CHUNK):
+                self._write(batch[start:start + CHUNK])
+            return
         try:
-            if self._connection is None:
-                self._connection = self.engine.raw_connection()
-                self.engine.dialect.set_isolation_level(self._connection.dbapi_connection, "AUTOCOMMIT")
-            cursor = self._connection.cursor()
-            try:  # one statement for the whole batch: committed as one, in one round trip
-                cursor.execute(*_insert(self.engine.dialect, [w.row for w in batch]))
-            finally:
-                cursor.close()
+            self._execute([w.row for w in batch], [row for w in batch for row in w.extra])
         except Exception as e:
+            if _unavailable(e, self.engine):
+                self._discard()
+                self._defer(batch, e)
+            elif len(batch) > 1:
+                for waiting in batch:  # one by one: only the guilty one fails
+                    self._write([waiting])
+            else:
+                self._refused(batch[0], e)
+            return
+        for waiting in batch:
+            waiting.done = True
+
+    def _refused(self, waiting: _Waiting, error: Exception) -> None:
+        """The database refused this row: record the caller's error in a bare row."""
+        waiting.error, waiting.done = error, True
+        try:
+            self._execute([waiting.bare()], [])
+        except Exception as e:
+            if _unavailable(e, self.engine):
+                self._discard()
+            log.error("a protocol row was refused and its error could not be recorded: %s",
+                      type(e).__name__)
+
+    def _defer(self, batch: list[_Waiting], error: Exception) -> None:
+        """The database is unavailable: keep what the callers got for the next write."""
+        for waiting in batch:
+            waiting.error, waiting.done = error, True
+        undelivered = [w if w.abandoned else w.as_undelivered() for w in batch]
+        with self._waiting_lock:
+            self._waiting[:0] = undelivered
+            dropped = len(self._waiting) - MAX_DEFERRED
+            if dropped > 0:
+                del self._waiting[:dropped]
+        if dropped > 0:
+            log.error("the database is unavailable: %d protocol rows of failed requests dropped", dropped)
+
+    def _execute(self, rows: list[dict], extra: list[tuple[Table, dict]]) -> None:
+        """:meth:`_insert`, once more on a new connection when the kept one was dropped by
+        the database (a restart): those rows were not written."""
+        kept = self._connection is not None
+        try:
+            self._insert(rows, extra)
+        except self.engine.dialect.loaded_dbapi.Error as e:
+            if not (kept and self.engine.dialect.is_disconnect(e, self._connection.dbapi_connection, None)):
+                raise
             self._discard()
-            for waiting in batch:
-                waiting.error, waiting.done = e, True
-        else:
-            for waiting in batch:
-                waiting.done = True
+            self._insert(rows, extra)
+
+    def _insert(self, rows: list[dict], extra: list[tuple[Table, dict]]) -> None:
+        """One INSERT of the protocol rows (one statement: committed as one, in one round
+        trip); with extra rows, all of them in one transaction."""
+        connection = self._open()
+        cursor = connection.cursor()
+        try:
+            if not extra:
+                cursor.execute(*_insert(self.engine.dialect, adhoc_protocol, rows))
+                return
+            cursor.execute("BEGIN")
+            try:
+                cursor.execute(*_insert(self.engine.dialect, adhoc_protocol, rows))
+                by_table: dict[Table, list[dict]] = {}
+                for table, row in extra:
+                    by_table.setdefault(table, []).append(bounded(table, row))
+                for table, table_rows in by_table.items():
+                    cursor.execute(*_insert(self.engine.dialect, table, table_rows))
+                cursor.execute("COMMIT")
+            except Exception:
+                try:
+                    cursor.execute("ROLLBACK")
+                except Exception:
+                    pass
+                raise
+        finally:
+            cursor.close()
+
+    def _open(self):
+        """The recorder's connection: autocommit, no statement waiting longer than ``wait``."""
+        if self._connection is None:
+            connection = self.engine.raw_connection()
+            self.engine.dialect.set_isolation_level(connection.dbapi_connection, "AUTOCOMMIT")
+            cursor = connection.cursor()
+            milliseconds = max(1, int(self.wait * 1000))
+            if self.engine.dialect.name == "sqlite":
+                cursor.execute(f"PRAGMA busy_timeout = {milliseconds}")
+            else:
+                cursor.execute(f"SET statement_timeout = {milliseconds}")
+            cursor.close()
+            self._connection = connection
+        return self._connection
 
     def _discard(self) -> None:
         """After a failure: drop the connection (the next write opens another)."""
@@ -118,13 +267,33 @@ class Recorder:
                 pass
 
 
-def _insert(dialect, rows: list[dict]) -> tuple[str, list]:
-    """One INSERT of these rows in the driver's own terms (SQLite keeps times as text)."""
+def _unavailable(error: Exception, engine: Engine) -> bool:
+    """Whether the database failed (locked, timed out, gone) rather than refused a row."""
+    dbapi = engine.dialect.loaded_dbapi
+    if isinstance(error, DBAPIError):  # SQLAlchemy's wrapper, e.g. of a failed connect
+        error = error.orig
+    return isinstance(error, (dbapi.OperationalError, dbapi.InterfaceError, dbapi.InternalError))
+
+
+def _insert(dialect, table: Table, rows: list[dict]) -> tuple[str, list]:
+    """One INSERT of these rows (each with the keys of the first) in the driver's own terms
+    (SQLite keeps times as text)."""
+    columns = _columns(dialect, table, tuple(rows[0]))
     mark = "?" if dialect.name == "sqlite" else "%s"
-    row = f"({', '.join([mark] * len(_COLUMNS))})"
-    sql = f"INSERT INTO {adhoc_protocol.name} ({', '.join(_COLUMNS)}) VALUES {', '.join([row] * len(rows))}"
-    tijdstip = adhoc_protocol.c.tijdstip.type.bind_processor(dialect) or (lambda value: value)
-    return sql, [tijdstip(r[c]) if c == "tijdstip" else r[c] for r in rows for c in _COLUMNS]
+    one = f"({', '.join([mark] * len(columns))})"
+    names = ", ".join(name for name, _ in columns)
+    sql = f"INSERT INTO {table.name} ({names}) VALUES {', '.join([one] * len(rows))}"
+    return sql, [process(row.get(name)) for row in rows for name, process in columns]
+
+
+@lru_cache(maxsize=64)
+def _columns(dialect, table: Table, keys: tuple[str, ...]) -> list[tuple[str, Callable]]:
+    """(name, the driver's bind processor) of each of ``keys``, in the table's order."""
+    return [(c.name, c.type.bind_processor(dialect) or _same) for c in table.c if c.name in keys]
+
+
+def _same(value):
+    return value
 
 
 def entries(engine: Engine, *, afnemer: int | None = None, since: dt.datetime | None = None,

@@ -30,6 +30,7 @@ from .afnemer import OPEN, Afnemer
 from .afscherming import afschermen, ex_partner_bsns
 from .answer import Antwoord, Resultaat, apply_masker, failure, new_referentie, success
 from .foutcodes import Fout
+from .logsafe import log_failure
 from .query import adres
 from .query.search import Search
 from .storage.database import Connections, SearchTimeout
@@ -66,7 +67,7 @@ class AdhocService:
         except Fout as fout:
             answer = failure(fout)
         except Exception:
-            log.exception("vraag failed")
+            log_failure(log, "vraag failed")
             answer = failure(Fout("X001"))
         operatie = "adresvraag" if adresvraag or vraag.indicatieAdresvraag == 1 else "vraag"
         try:
@@ -77,9 +78,9 @@ class AdhocService:
                 historie=vraag.indicatieZoekenInHistorie == 1,
                 parameters=[(p.rubrieknummer, p.zoekwaarde) for p in vraag.parameters or []],
                 masker=vraag.masker, resultaat=_code(answer.resultaat), a_nummers=delivered))
-        except Exception:
-            log.exception("protocollering failed: nothing delivered")
-            return failure(Fout("X001"))
+        except Exception as e:  # protocol.NotRecorded, or anything unforeseen
+            log_failure(log, "protocollering failed, nothing delivered", e)
+            return failure(Fout("X001"), answer.resultaat.referentie)  # as it is recorded
         return answer
 
     def healthy(self) -> bool:
@@ -88,7 +89,7 @@ class AdhocService:
                 conn.execute(text("SELECT 1"))
             return True
         except Exception:
-            log.exception("health check: database unavailable")
+            log_failure(log, "health check: database unavailable")
             return False
 
     def _login(self, credentials):
@@ -170,7 +171,7 @@ class AdhocService:
         except Fout as fout:
             return failure(fout).resultaat
         except Exception:
-            log.exception("changePassword failed")
+            log_failure(log, "changePassword failed")
             return failure(Fout("X001")).resultaat
 
 

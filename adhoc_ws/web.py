@@ -26,6 +26,7 @@ from http import HTTPStatus
 from typing import Callable, Iterable
 
 from .accounts import Credentials
+from .logsafe import log_failure
 
 access_log = logging.getLogger("adhoc_ws.access")
 
@@ -180,7 +181,7 @@ def respond(environ, start_response, route: Callable, server_error: Callable[[],
     except Problem as p:
         status, headers, body = p.answer(environ)
     except Exception:
-        logger.exception("request failed")
+        log_failure(logger, "request failed")
         status, headers, body = server_error().answer(environ)
     start_response(f"{status} {HTTPStatus(status).phrase}", headers + [("Content-Length", str(len(body)))])
     return [body]

@@ -36,6 +36,7 @@ from ..accounts import Credentials, current_afnemer
 from ..afnemer import Afnemer
 from ..answer import new_referentie
 from ..foutcodes import Fout
+from ..logsafe import log_failure
 from ..web import BodyTooLarge, Problem, http_credentials, json_bytes, own_base_url, read_body, respond
 from ..storage.schema import lo3_pl_persoon
 from . import BewoningVraag, Uitkomst
@@ -126,12 +127,12 @@ class BewoningApp:
         except Problem as p:
             outcome = p.answer(environ)
         except Exception:
-            log.exception("bewoningen failed")
+            log_failure(log, "bewoningen failed")
             outcome = server_error().answer(environ)
         try:
             self._record(beller or _unknown(credentials), vraag, outcome[0], delivered)
         except Exception:
-            log.exception("protocollering failed: nothing delivered")
+            log_failure(log, "protocollering failed, nothing delivered")
             return server_error().answer(environ)
         return outcome
 
@@ -166,7 +167,7 @@ class BewoningApp:
             afnemer_code=beller.afnemer_code, gebruikersnaam=beller.gebruikersnaam,
             referentie=new_referentie(), operatie="bewoningen", historie=False,
             parameters=_parameters(vraag), masker=None, resultaat=str(status),
-            a_nummers=self._a_nummers(pl_ids)))
+            a_nummers=self._a_nummers(pl_ids)), undelivered="500")
 
     def _a_nummers(self, pl_ids: list[int]) -> list[str]:
         """The A-nummers of the delivered persoonslijsten, in their order, in one query."""

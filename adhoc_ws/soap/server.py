@@ -31,6 +31,7 @@ from lxml import etree
 
 from ..answer import Resultaat, failure
 from ..foutcodes import Fout
+from ..logsafe import log_failure
 from ..service import AdhocService
 from ..accounts import Credentials
 from ..web import ACCESS_EXTRA, BodyTooLarge, http_credentials, own_base_url, read_body
@@ -183,7 +184,7 @@ class SoapApp:
             except SoapFault as f:
                 document, status = answer_xml.fault(f.faultcode, f.faultstring), f.status
             except Exception:
-                log.exception("request failed")
+                log_failure(log, "request failed")
                 document = answer_xml.fault("Server", "Technische fout")
                 status = "500 Internal Server Error"
             headers = [("Content-Type", "text/xml; charset=UTF-8")]
