@@ -148,18 +148,22 @@ def afnemers(ctx, file):
 
 
 @main.command()
-@click.option("--count", type=int, required=True, help="How many persoonslijsten to add.")
+@click.option("--count", type=click.IntRange(min=0), required=True, help="How many persoonslijsten to add.")
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--processes", type=int, default=None, help="Worker processes (default: cores).")
+@click.option("--processes", type=int, default=None,
+              help="PostgreSQL sessions working side by side (default: cores).")
 @click.pass_context
 def generate(ctx, count, seed, processes):
     """Add a synthetic, realistic population (households, history, RNI, overledenen)."""
-    from .generate import generate as make
+    from .generate import TooMany, generate as make
 
     engine = _engine(ctx)
     started = time.perf_counter()
     with click.progressbar(length=count, label="generating", file=sys.stderr, show_pos=True) as bar:
-        make(engine, count, seed=seed, processes=processes, progress=bar.update)
+        try:
+            make(engine, count, seed=seed, processes=processes, progress=bar.update)
+        except TooMany as e:
+            raise click.ClickException(str(e)) from None
     seconds = time.perf_counter() - started
     click.echo(f"generated {count:,} persoonslijsten in {seconds:.1f} s ({count / seconds:,.0f} per second)")
 

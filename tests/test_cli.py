@@ -114,3 +114,16 @@ def test_afnemers_and_protocol(engine, tmp_path):
     bad.write_text('{"afnemers": [{"afnemersindicatie": "1"}]}')
     code, output = run("--db", db, "afnemers", bad)
     assert code == 1 and "nothing loaded" in output and "naam" in output
+
+
+def test_generate_adds_a_searchable_population_to_loaded_data(engine):
+    from sqlalchemy import text
+    db = url_of(engine)
+    assert run("--db", db, "load", FIXTURES / "demo-janssen.json")[0] == 0
+    code, output = run("--db", db, "generate", "--count", 200, "--seed", 3)
+    assert code == 0 and "generated 200 persoonslijsten in " in output
+    with engine.connect() as conn:
+        bsn = conn.execute(text("SELECT burger_service_nr FROM lo3_pl_persoon WHERE persoon_type = 'P' "
+                                "AND volg_nr = 0 ORDER BY pl_id DESC LIMIT 1")).scalar()
+    code, output = run("--db", db, "vraag", "--bsn", f"{bsn:09d}", "--masker", "10120,10240")
+    assert code == 0 and output.startswith("A000 Aantal: 1.")

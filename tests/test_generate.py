@@ -1,62 +1,179 @@
-"""The synthetic population: valid against the catalogue, reproducible, and searchable."""
-from adhoc_ws.generate import Population, _bsn
+"""The synthetic population: made in the database, stored exactly as ``load`` stores it,
+valid, realistic, reproducible."""
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select, text
+
+from adhoc_ws import generate as generating
+from adhoc_ws.generate import generate, sample
+from adhoc_ws.generate.statements import Draw
+from adhoc_ws.generate.population import anummer_valid, bsn_valid
 from adhoc_ws.storage import loader
+from adhoc_ws.storage.reader import read_persoonslijsten
+from adhoc_ws.storage.schema import PL_TABELLEN, lo3_adres, lo3_pl, lo3_pl_persoon
 
 
-def test_generated_persoonslijsten_pass_the_loader_checks():
-    pls = list(Population(seed=7).persoonslijsten(2000))
-    assert len(pls) == 2000
+@pytest.fixture
+def new_engine(backend):
+    """Makes empty databases whose connections close after the test (PostgreSQL's are few)."""
+    made = []
+
+    def make():
+        made.append(backend.new_engine())
+        return made[-1]
+    yield make
+    for engine in made:
+        engine.dispose()
+
+
+def read_all(engine) -> list:
+    with engine.connect() as conn:
+        top = conn.execute(select(func.max(lo3_pl.c.pl_id))).scalar()
+        found = {}
+        for first in range(1, top + 1, 500):
+            found.update(read_persoonslijsten(conn, list(range(first, min(first + 500, top + 1)))))
+    return [found[i] for i in range(1, top + 1)]
+
+
+def rows(engine, table) -> list[tuple]:
+    """Every row of a table without its timestamps, an adres_id as the address it names."""
+    skip = {"creatie_dt", "mutatie_dt", "adres_id"}
+    columns = [c for c in table.c if c.name not in skip]
+    query = select(*columns)
+    if "adres_id" in table.c and table is not lo3_adres:
+        query = query.add_columns(lo3_adres.c.address_key).outerjoin(
+            lo3_adres, lo3_adres.c.adres_id == table.c.adres_id)
+    with engine.connect() as conn:
+        return sorted((tuple(r) for r in conn.execute(query)), key=repr)
+
+
+def test_the_anummer_and_bsn_checks():
+    # examples of the A-nummer check as GBA-V software tests it, and the 11-proef
+    for anr in ("1231231234", "1745105604", "6139365949", "7159878730", "4368978532"):
+        assert anummer_valid(anr), anr
+    for anr in ("0465823130", "5565431828", "7734628529", "6734628523", "2000000001", "123456789"):
+        assert not anummer_valid(anr), anr
+    assert bsn_valid("111222333") and bsn_valid("999993653")
+    assert not bsn_valid("111222334") and not bsn_valid("12345678")
+
+
+def test_generated_persoonslijsten_pass_the_loader_checks_and_look_like_the_brp():
+    pls = sample(3000, seed=7)
+    assert len(pls) == 3000
     loader.validate({"persoonslijsten": pls})
-    reasons = [pl["07"][0][0].get("6720") for pl in pls]
-    assert 0.10 < reasons.count("O") / len(pls) < 0.26
-    assert 0.10 < sum(r in ("E", "R", "M") for r in reasons) / len(pls) < 0.26
-    assert any("16" in pl for pl in pls) and any(len(pl["08"][0]) > 1 for pl in pls)
+    reasons = Counter(pl["07"][0][0].get("6720") for pl in pls)
+    assert 0.14 < reasons["O"] / len(pls) < 0.22  # overledenen, with category 06
+    assert 0.14 < (reasons["E"] + reasons["R"] + reasons["M"]) / len(pls) < 0.22
+    assert reasons["E"] > reasons["R"] > reasons["M"] > 0
+    assert all(("06" in pl) == (pl["07"][0][0].get("6720") == "O") for pl in pls)
+    rni = [pl for pl in pls if pl["07"][0][0].get("6720") in ("E", "R", "M")]
+    assert all(pl["07"][0][0]["8810"] == "0101" and pl["07"][0][0]["7110"] for pl in rni)
+    assert all(pl["08"][0][0]["0910"] == "1999" and pl["08"][0][0]["1310"] for pl in rni)
+    assert any("16" in pl for pl in rni) and not any("16" in pl for pl in pls if pl not in rni)
+    assert 0.2 < sum(len(pl["08"][0]) > 1 for pl in pls) / len(pls) < 0.45  # a previous address
+    assert 0.02 < sum(len(pl["01"][0]) > 1 for pl in pls) / len(pls) < 0.06  # a previous name
+    assert any(pl["01"][0][0].get("6110") == "V" for pl in pls)  # the husband's name
+    assert any(pl["01"][0][0].get("8310") for pl in pls)  # in onderzoek
+    # households: partners and parents refer to each other, children to their parents
+    by_bsn = {pl["01"][0][0]["0120"]: pl for pl in pls}
+    couples = [pl for pl in pls if "05" in pl and pl["05"][0][0]["0120"] in by_bsn]
+    assert len(couples) > 0.3 * len(pls)
+    for pl in couples:
+        partner = by_bsn[pl["05"][0][0]["0120"]]
+        assert partner["05"][0][0]["0120"] == pl["01"][0][0]["0120"]
+        assert partner["05"][0][0]["0610"] == pl["05"][0][0]["0610"]
+    children = [pl for pl in pls if "02" in pl and pl["02"][0][0]["0120"] in by_bsn]
+    assert children
+    for child in children:
+        father = by_bsn[child["02"][0][0]["0120"]]
+        assert child["01"][0][0]["0120"] in {k[0]["0120"] for k in father["09"]}
+        assert child["01"][0][0]["0240"] == father["01"][0][0]["0240"]
+    # addresses are shared by households
+    addresses = Counter(pl["08"][0][0].get("1180") for pl in pls if "1180" in pl["08"][0][0])
+    assert 1.6 < sum(addresses.values()) / len(addresses) < 3
+    # names from elsewhere, with diacritics
+    names = {pl["01"][0][0]["0240"] for pl in pls} | {pl["01"][0][0]["0210"] for pl in pls}
+    assert {"Yılmaz", "Müller", "Østergaard"} & names and any("ë" in n or "é" in n for n in names)
 
 
 def test_the_same_seed_gives_the_same_population():
-    assert list(Population(seed=3).persoonslijsten(50)) == list(Population(seed=3).persoonslijsten(50))
+    assert sample(300, seed=3) == sample(300, seed=3)
+    assert sample(300, seed=3) != sample(300, seed=4)
 
 
-def test_bsns_pass_the_elfproef():
-    for n in range(10_000_000, 10_000_200):
-        bsn = _bsn(n)
-        if bsn:
-            digits = [int(d) for d in bsn]
-            assert (sum(d * w for d, w in zip(digits, range(9, 1, -1))) - digits[8]) % 11 == 0
+def test_every_a_nummer_and_bsn_passes_its_check_and_is_used_once(engine):
+    generate(engine, 3000, seed=2)
+    # and a run that continues where about 54 million persons were made before
+    with engine.begin() as conn:
+        conn.execute(lo3_pl.insert().values(pl_id=generating.CAPACITY - 200, mutatie_dt=func.now()))
+    generate(engine, 100, seed=2)
+    p = lo3_pl_persoon.c
+    with engine.connect() as conn:
+        numbers = conn.execute(select(p.a_nr, p.burger_service_nr).where(
+            p.persoon_type == "P", p.volg_nr == 0)).all()
+    assert len(numbers) == 3100
+    anrs, bsns = [f"{a:010d}" for a, _ in numbers], [f"{b:09d}" for _, b in numbers]
+    assert all(map(anummer_valid, anrs)) and all(map(bsn_valid, bsns))
+    assert len(set(anrs)) == len(set(bsns)) == 3100
+    with pytest.raises(generating.TooMany):
+        generate(engine, 1000, seed=2)
 
 
-def test_the_bulk_path_stores_what_the_writer_stores(backend):
-    """generate (tuples, COPY/executemany) and load (the Writer) give the same rows."""
-    from sqlalchemy import select
-
-    from adhoc_ws.generate import generate
-    from adhoc_ws.storage.reader import read_persoonslijsten
-    from adhoc_ws.storage.schema import PL_TABELLEN, lo3_adres
-    from adhoc_ws.storage.writer import Writer
-
-    bulk, writer = backend.new_engine(), backend.new_engine()
-    generate(bulk, 1500, seed=5, processes=2)
-    pls = list(Population(seed=5 * 1_000_003, start=0, address_start=1).persoonslijsten(1500))
-    with writer.begin() as conn:
-        Writer(conn).write(pls)
-
-    def rows(engine, table):
-        skip = {"creatie_dt", "mutatie_dt"}
-        columns = [c for c in table.c if c.name not in skip]
-        with engine.connect() as conn:
-            return sorted(tuple(r) for r in conn.execute(select(*columns)))
+def test_generated_rows_are_the_rows_load_writes(new_engine):
+    """A generated PL read back and loaded from JSON is stored exactly as generated: every table,
+    every column (slim names, diak_* twins, folded and reversed columns, address_key)."""
+    generated, loaded = new_engine(), new_engine()
+    generate(generated, 1500, seed=5)
+    pls = read_all(generated)
+    loader.load_checked(loaded, [("generated", pls)])
     for table in [*PL_TABELLEN, lo3_adres]:
-        assert rows(bulk, table) == rows(writer, table), table.name
-    with bulk.connect() as conn:
-        assert list(read_persoonslijsten(conn, [1, 1500]).values()) == [pls[0], pls[-1]]
+        assert rows(generated, table) == rows(loaded, table), table.name
+    assert read_all(loaded) == pls
+
+
+def test_search_columns_are_what_the_sql_functions_make(engine):
+    generate(engine, 1000, seed=6)
+    checks = {
+        "lo3_pl_persoon": [("geslachts_naam_fold", "coalesce(diak_geslachts_naam, geslachts_naam)"),
+                           ("voor_naam_fold", "coalesce(diak_voor_naam, voor_naam)"),
+                           ("geslachts_naam", "adhoc_slim(coalesce(diak_geslachts_naam, geslachts_naam))")],
+        "lo3_adres": [("straat_naam_fold", "coalesce(diak_straat_naam, straat_naam)"),
+                      ("woon_plaats_naam_fold", "coalesce(diak_woon_plaats_naam, woon_plaats_naam)"),
+                      ("open_ruimte_naam_fold", "coalesce(diak_open_ruimte_naam, open_ruimte_naam)"),
+                      ("postcode_fold", "postcode")],
+    }
+    with engine.connect() as conn:
+        for table, pairs in checks.items():
+            for column, value in pairs:
+                made = value if column == "geslachts_naam" else f"adhoc_fold({value})"
+                wrong = conn.execute(text(f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL "
+                                          f"AND {column} <> {made}")).scalar()
+                assert wrong == 0, (table, column)
+        diak = conn.execute(text("SELECT count(*) FROM lo3_pl_persoon WHERE diak_geslachts_naam "
+                                 "IS NOT NULL AND diak_geslachts_naam = geslachts_naam")).scalar()
+        assert diak == 0
+        pairs = conn.execute(text("SELECT geslachts_naam_fold, geslachts_naam_fold_rev "
+                                  "FROM lo3_pl_persoon WHERE geslachts_naam_fold IS NOT NULL")).all()
+    assert pairs and all(rev == fold[::-1] for fold, rev in pairs)
+
+
+def test_both_backends_make_the_same_persoonslijsten(engine):
+    generate(engine, 700, seed=9)
+    assert read_all(engine) == sample(700, seed=9)
+
+
+def test_the_population_does_not_depend_on_how_the_work_is_divided(new_engine, monkeypatch):
+    monkeypatch.setattr(generating, "CHUNK", 128)
+    one, two = new_engine(), new_engine()
+    made = []
+    generate(one, 900, seed=4, processes=1, progress=made.append)
+    generate(two, 900, seed=4, processes=2)
+    assert sum(made) == 900 and len(made) == 8
+    assert read_all(one) == read_all(two)
 
 
 def test_generate_appends_without_reusing_numbers(engine):
-    from sqlalchemy import func, select
-
-    from adhoc_ws.generate import generate
-    from adhoc_ws.storage.schema import lo3_pl, lo3_pl_persoon
-
     generate(engine, 300, processes=1)
     generate(engine, 300, seed=2, processes=1)
     p = lo3_pl_persoon.c
@@ -64,4 +181,27 @@ def test_generate_appends_without_reusing_numbers(engine):
         assert conn.execute(select(func.count()).select_from(lo3_pl)).scalar() == 600
         bsns = conn.execute(select(p.burger_service_nr).where(
             p.persoon_type == "P", p.volg_nr == 0)).scalars().all()
+        addresses = conn.execute(select(func.count()).select_from(lo3_adres)).scalar()
+        keys = conn.execute(select(func.count(lo3_adres.c.address_key.distinct()))).scalar()
     assert len(bsns) == len(set(bsns)) == 600
+    assert addresses == keys
+
+
+def test_the_draws_are_uniform_and_independent():
+    """Chi-square of the hash modulo 97: alone, for neighbours, and between two streams."""
+    import sqlite3
+    draw = Draw(seed=1)
+    conn = sqlite3.connect(":memory:")
+    n, m = 60_000, 97
+    values = conn.execute(
+        f"WITH RECURSIVE x(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM x WHERE i < {n - 1}) "
+        f"SELECT {draw.hash('i', 'born')} % {m}, {draw.hash('i', 'status')} % {m} FROM x").fetchall()
+
+    def chi2(counts, cells):
+        expected = sum(counts.values()) / cells
+        return sum((counts.get(c, 0) - expected) ** 2 / expected for c in range(cells)) / (cells - 1)
+    alone = Counter(a for a, _ in values)
+    neighbours = Counter(a * m + b[0] for (a, _), b in zip(values, values[1:]))
+    streams = Counter(a * m + b for a, b in values)
+    for counts, cells in ((alone, m), (neighbours, m * m), (streams, m * m)):
+        assert 0.8 < chi2(counts, cells) < 1.2

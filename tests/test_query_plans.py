@@ -6,11 +6,9 @@ import pytest
 from sqlalchemy import text
 
 from adhoc_ws.catalogue import rubriek
-from adhoc_ws.generate import Population
+from adhoc_ws.generate import generate
 from adhoc_ws.query.search import search_query
 from adhoc_ws.query.zoekwaarde import Zoekwaarde
-from adhoc_ws.storage import database
-from adhoc_ws.storage.writer import Writer
 
 SHAPES = {
     "bsn": ([(10120, "999993653")], False),
@@ -31,9 +29,7 @@ SHAPES = {
 @pytest.fixture(scope="module")
 def populated(backend):
     engine = backend.new_engine()
-    with engine.begin() as conn:
-        Writer(conn).write(Population(seed=11).persoonslijsten(8000))
-    database.analyze(engine)
+    generate(engine, 8000, seed=11)
     return engine
 
 
