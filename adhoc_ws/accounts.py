@@ -63,6 +63,13 @@ class Credentials:
     wachtwoord: str
 
 
+@dataclass(frozen=True)
+class Bearer:
+    """A caller that showed a valid bearer token (OAuth 2.0, :mod:`adhoc_ws.oauth`): the name it
+    was issued to, its password checked when the token was."""
+    gebruikersnaam: str
+
+
 class AfnemersFileError(ValueError):
     """An autorisatie file that cannot be loaded; the message names where and why."""
 
@@ -169,18 +176,23 @@ class Accounts:
         self.engine = engine
         self.clock, self.today = clock, today
         self.passwords = Passwords(engine, adhoc_gebruiker, adhoc_gebruiker.c.gebruikersnaam, clock=clock)
-        self._logins: dict[tuple[str, bytes], tuple[float, Afnemer, str]] = {}
+        self._logins: dict[tuple[str, bytes | None], tuple[float, Afnemer, str]] = {}
         self._lock = threading.Lock()
 
     def has_afnemers(self) -> bool:
         with self.engine.connect() as conn:
             return bool(conn.execute(select(func.count()).select_from(adhoc_gebruiker)).scalar())
 
-    def login(self, credentials: Credentials | None, *, changing_password: bool = False):
-        """(the afnemer, the gebruikersnaam) of valid credentials, or Fout X010-X013."""
-        if credentials is None or not credentials.gebruikersnaam or not credentials.wachtwoord:
+    def login(self, credentials: Credentials | Bearer | None, *, changing_password: bool = False):
+        """(the afnemer, the gebruikersnaam) of valid credentials (or a verified bearer token),
+        or Fout X010-X013."""
+        if isinstance(credentials, Bearer) and not changing_password:
+            key = (credentials.gebruikersnaam, None)
+        elif not isinstance(credentials, Credentials) or not credentials.gebruikersnaam \
+                or not credentials.wachtwoord:
             raise Fout("X010")
-        key = (credentials.gebruikersnaam, self.passwords.digest(credentials.wachtwoord))
+        else:
+            key = (credentials.gebruikersnaam, self.passwords.digest(credentials.wachtwoord))
         if not changing_password:
             with self._lock:
                 remembered = self._logins.get(key)
@@ -196,10 +208,13 @@ class Accounts:
         with self.engine.connect() as conn:
             user = conn.execute(select(adhoc_gebruiker).where(
                 adhoc_gebruiker.c.gebruikersnaam == credentials.gebruikersnaam)).one_or_none()
-        if user is None:
+        if isinstance(credentials, Bearer):
+            if user is None:
+                raise Fout("X010")
+        elif user is None:
             self.passwords.unknown(credentials.wachtwoord)  # the same time as a real one
             raise Fout("X010")
-        if not self.passwords.check(user, credentials.wachtwoord):
+        elif not self.passwords.check(user, credentials.wachtwoord):
             raise Fout("X010")
         if not user.actief:
             raise Fout("X011")

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from . import catalogue, protocol, serving
+from . import catalogue, oauth, protocol, serving
 from .accounts import Accounts, AfnemersFileError, load_afnemers
 from .answer import Antwoord
 from .afnemer import OPEN
@@ -281,14 +282,21 @@ def berichten(ctx, mailbox, alles, inhoud, lo3, limit):
                    "(for a closed test network only).")
 @click.option("--routering-mailbox", default=ROUTERING_MAILBOX, show_default=True, type=int,
               help="The routeringsvoorziening's mailbox number in the Berichten API (RvIG's is not public).")
+@click.option("--token-key", type=click.Path(exists=True, dir_okay=False),
+              help="Sign OAuth bearer tokens with this key (a file of at least 32 bytes); "
+                   "default: a new key at each start, shared by the workers.")
 @search_timeout
 @click.pass_context
 def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, graceful_timeout,
-          demo, open_access, routering_mailbox, search_timeout):
+          demo, open_access, routering_mailbox, token_key, search_timeout):
     """Serve the Ad hoc webservice over HTTP(S), with gunicorn."""
     if tls_client_ca and not tls_cert:
         raise click.UsageError("--tls-client-ca needs --tls-cert")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:  # made here, before the fork: every worker checks the tokens any worker issued
+        key = oauth.read_key(token_key) if token_key else secrets.token_bytes(oauth.MIN_KEY)
+    except (OSError, ValueError) as e:
+        raise click.UsageError(f"--token-key: {e}") from None
     url = ctx.obj["db"]
     engine = database.open_engine(url)
     database.init(engine)
@@ -307,12 +315,13 @@ def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, g
         worker_engine = database.open_engine(url)
         accounts = None if open_access else Accounts(worker_engine)
         return build_app(AdhocService(worker_engine, accounts=accounts, search_timeout=search_timeout),
-                         routering_mailbox=routering_mailbox)
+                         routering_mailbox=routering_mailbox, tokens=oauth.Tokens(key))
 
     scheme = "https" if tls_cert else "http"
     click.echo(f"serving on {scheme}://{host}:{port}/gba-v/online/lo3services/adhoc "
                f"(WSDL: ?wsdl), {scheme}://{host}:{port}/haalcentraal/api/bewoning/bewoningen and "
-               f"{scheme}://{host}:{port}/api/v1/berichten (routeringsvoorziening {routering_mailbox:07d}), "
+               f"{scheme}://{host}:{port}/api/v1/berichten (routeringsvoorziening {routering_mailbox:07d}; "
+               f"tokens: /oauth2/token), "
                f"{workers} worker(s) x {threads} thread(s), database {url}")
     serving.run(app, serving.Options(host, port, workers, threads, tls_cert, tls_key, tls_client_ca,
                                      graceful_timeout))

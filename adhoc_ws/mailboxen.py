@@ -6,7 +6,8 @@ mailbox number as user name, as in the API's demo and local environments; the pa
 check, the lock-out after repeated failures and the memory of verified passwords are those of
 the accounts (:class:`adhoc_ws.accounts.Passwords`). A wrong number, a wrong password and a
 locked mailbox all fail alike; only a mailbox switched off in the file (``"actief": false``),
-with the right password, is told it is blocked.
+with the right password, is told it is blocked. A bearer token (:mod:`adhoc_ws.oauth`) stands
+for the password as long as its mailbox exists and is on.
 """
 from __future__ import annotations
 
@@ -82,6 +83,17 @@ class Mailboxen:
         mailbox = _mailbox(row)
         with self._lock:
             self._logins[key] = (self.clock() + REMEMBER_LOGIN, mailbox)
+        return mailbox
+
+    def verified(self, user: str) -> Mailbox:
+        """The mailbox a bearer token was issued to (its password checked then), as long as it
+        exists and is on; else :class:`LoginFailed`."""
+        nummer = number(user)
+        mailbox = self.get(nummer) if nummer is not None else None
+        if mailbox is None:
+            raise LoginFailed()
+        if not mailbox.actief:
+            raise LoginFailed(blocked=True)
         return mailbox
 
     def get(self, nummer: int) -> Mailbox | None:

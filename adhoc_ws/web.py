@@ -9,7 +9,8 @@ import from here and never from each other; :mod:`adhoc_ws.app` mounts them on o
   the API adds under :data:`ACCESS_EXTRA`, such as a SOAP call's operation and result code;
   never a zoekwaarde, a BSN, a name or a credential);
 - request bodies and their limits (:func:`read_body`, :class:`BodyTooLarge`);
-- credentials as clients send them over HTTP (:func:`http_credentials`);
+- credentials as clients send them over HTTP: Basic (:func:`http_credentials`), or a bearer
+  token an API checks (:func:`caller`);
 - problem+json answers (:class:`Problem`, RFC 7807, as the Haal Centraal APIs give them),
   and answering a request with them (:func:`respond`);
 - the request's own address (:func:`own_base_url`).
@@ -25,7 +26,7 @@ import time
 from http import HTTPStatus
 from typing import Callable, Iterable
 
-from .accounts import Credentials
+from .accounts import Bearer, Credentials
 from .logsafe import log_failure
 
 access_log = logging.getLogger("adhoc_ws.access")
@@ -136,6 +137,18 @@ def http_credentials(environ) -> Credentials | None:
         gebruikersnaam, _, wachtwoord = decoded.partition(":")
         return Credentials(gebruikersnaam, wachtwoord)
     return None
+
+
+def caller(environ, verify: Callable[[str], str | None] | None = None) -> Credentials | Bearer | None:
+    """Who calls: the name a bearer token (``Authorization: Bearer …``) was issued to, when
+    ``verify`` (an API's check of its tokens) accepts it, else the HTTP Basic credentials
+    (:func:`http_credentials`). A token ``verify`` refuses — forged, expired, another API's —
+    counts as wrong credentials, as unreadable Basic credentials do."""
+    scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() == "bearer" and verify is not None:
+        client = verify(token.strip())
+        return Bearer(client) if client else Credentials("", "")
+    return http_credentials(environ)
 
 
 def own_base_url(environ) -> str:

@@ -15,7 +15,7 @@ document describes it (the base path of the API's local development server).
 ==========================================  ==================================================
 
 Every request but the document's needs a mailbox: HTTP Basic with the mailbox number as user
-name (:mod:`adhoc_ws.mailboxen`); a mailbox sees only its own messages: another mailbox's
+name (:mod:`adhoc_ws.mailboxen`), or a bearer token issued to it (:mod:`adhoc_ws.oauth`); a mailbox sees only its own messages: another mailbox's
 message is "unknown" (BBA-GET-F003, BBA-DELETE-F003), never a hint that it exists. Answers are
 ``application/json`` with an ``interactieId``; refusals ``application/problem+json`` with
 RvIG's BBA codes (:mod:`.problems`). A malformed request to fetch or delete (an id that is
@@ -36,7 +36,8 @@ import uuid
 from urllib.parse import parse_qs
 
 from ..mailboxen import LoginFailed, Mailbox, Mailboxen
-from ..web import BodyTooLarge, Problem, http_credentials, json_bytes, own_base_url, read_body, respond
+from ..accounts import Bearer
+from ..web import BodyTooLarge, Problem, caller, json_bytes, own_base_url, read_body, respond
 from . import contract, store
 from .problems import CONTENT_TYPE, foutmelding, problem, technical, unauthenticated
 from .versturen import MAX_BERICHTEN, ROUTERING_MAILBOX, Postkamer, interactie_id
@@ -67,8 +68,8 @@ class BerichtenApp:
     """The Berichten API over the messages in ``engine``; ``mailboxen`` logs callers in."""
 
     def __init__(self, engine, mailboxen: Mailboxen | None = None, *,
-                 routering_mailbox: int = ROUTERING_MAILBOX):
-        self.engine = engine
+                 routering_mailbox: int = ROUTERING_MAILBOX, verify_token=None):
+        self.engine, self.verify_token = engine, verify_token
         self.mailboxen = mailboxen if mailboxen is not None else Mailboxen(engine)
         self.postkamer = Postkamer(engine, self.mailboxen, routering_mailbox)
         self._purged = 0.0
@@ -99,10 +100,12 @@ class BerichtenApp:
         return allowed[method](environ, mailbox)
 
     def _caller(self, environ) -> Mailbox:
-        credentials = http_credentials(environ)
+        credentials = caller(environ, self.verify_token)
         if credentials is None:
             raise unauthenticated()
         try:
+            if isinstance(credentials, Bearer):
+                return self.mailboxen.verified(credentials.gebruikersnaam)
             return self.mailboxen.login(credentials.gebruikersnaam, credentials.wachtwoord)
         except LoginFailed as e:
             raise unauthenticated(blocked=e.blocked) from None

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from ..logsafe import log_failure
 from ..mailboxen import MAX_NUMBER, Mailbox, Mailboxen
 from . import contract, routering, store, vb01
 from .problems import foutmelding
@@ -81,8 +82,8 @@ class Postkamer:
                 verwerkt.append(entry)
             except NotSent as e:
                 niet_verwerkt.append(entry | {"foutmeldingen": [foutmelding("BBA-PUT-F003", detail=str(e))]})
-            except Exception as e:  # never a value of the message in the log
-                log.error("message %d of a request not sent: %s", i, type(e).__name__)
+            except Exception:  # never a value of the message in the log
+                log_failure(log, f"message {i} of a request not sent")
                 niet_verwerkt.append(entry | {"foutmeldingen": [foutmelding(
                     "BBA-PUT-F003", detail="Het bericht kon door een technische fout niet verzonden worden")]})
         return {"verwerkteBerichten": verwerkt, "nietVerwerkteBerichten": niet_verwerkt}

@@ -12,7 +12,8 @@ the gemeente rule (403, :mod:`.autorisatie`); every POST is recorded in the prot
 is answered, and when the record cannot be written the answer is a 500 problem and nothing is
 delivered.
 
-Who asks: with accounts, HTTP Basic (or ``X-Brp-Credentials``) as for the SOAP service, with
+Who asks: with accounts, HTTP Basic (or ``X-Brp-Credentials``) as for the SOAP service, or a
+bearer token issued to the account (:mod:`adhoc_ws.oauth`), with
 the gemeente of the afnemer's autorisatie, if any. In open mode (``serve --open``, accounts
 None) nobody is limited, unless the request carries the Haal Centraal test-harness header
 ``Authorization: Basic base64("<afnemerID>|<gemeenteCode>:…")``: then it asks as that afnemer,
@@ -37,7 +38,7 @@ from ..afnemer import Afnemer
 from ..answer import new_referentie
 from ..foutcodes import Fout
 from ..logsafe import log_failure
-from ..web import BodyTooLarge, Problem, http_credentials, json_bytes, own_base_url, read_body, respond
+from ..web import BodyTooLarge, Problem, caller, json_bytes, own_base_url, read_body, respond
 from ..storage.schema import lo3_pl_persoon
 from . import BewoningVraag, Uitkomst
 from .autorisatie import check_afnemer, check_object, no_ad_hoc
@@ -77,8 +78,8 @@ class BewoningApp:
     """
 
     def __init__(self, engine, accounts=None, *, finder=None, recorder: protocol.Recorder | None = None,
-                 today=None, max_request_bytes: int = MAX_BODY):
-        self.engine, self.accounts = engine, accounts
+                 today=None, max_request_bytes: int = MAX_BODY, verify_token=None):
+        self.engine, self.accounts, self.verify_token = engine, accounts, verify_token
         self._finder = finder
         self.recorder = recorder if recorder is not None else protocol.Recorder(engine)
         self.today = today
@@ -108,7 +109,7 @@ class BewoningApp:
         raise not_found()
 
     def _bewoningen(self, environ):
-        credentials = http_credentials(environ)
+        credentials = caller(environ, self.verify_token)
         beller = vraag = None
         delivered: list[int] = []
         try:
