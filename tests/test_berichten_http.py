@@ -390,6 +390,8 @@ def test_the_served_openapi_document(app):
     document = answer.json()
     validate_openapi(document)
     assert document["servers"] == [{"url": "https://berichten.example:8443/api/v1/", "description": "adhoc-ws"}]
+    assert document["components"]["securitySchemes"]["DemoOAuth"]["flows"]["clientCredentials"]["tokenUrl"] == \
+        "https://berichten.example:8443/oauth2/token"
     assert "/berichten/conversie" not in document["paths"]
     assert "brp/schemas" not in json.dumps(document)
 

@@ -36,6 +36,7 @@ import uuid
 from urllib.parse import parse_qs
 
 from ..mailboxen import LoginFailed, Mailbox, Mailboxen
+from ..oauth import TOKEN_PATH
 from ..accounts import Bearer
 from ..web import BodyTooLarge, Problem, caller, json_bytes, own_base_url, read_body, respond
 from . import contract, store
@@ -83,7 +84,8 @@ class BerichtenApp:
         if path == OPENAPI:
             if method not in ("GET", "HEAD"):
                 raise _method_not_allowed("GET, HEAD")
-            return _json(contract.openapi_document(own_base_url(environ) + BASE + "/"), generic=False)
+            base = own_base_url(environ)
+            return _json(contract.openapi_document(base + BASE + "/", base + TOKEN_PATH), generic=False)
         if path == BERICHTEN:
             allowed = {"POST": self._post, "GET": self._list}
         elif path == BERICHTEN + "/ping":

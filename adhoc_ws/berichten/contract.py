@@ -12,7 +12,8 @@
   ``POST /berichten/conversie`` (LO3 ⇄ JSON), which adhoc-ws does not serve, is left out.
   Where the document tells problems apart by a ``oneOf`` with a discriminator mapping on
   ``type``, their schemas do not differ, so no problem would match exactly one: there each
-  alternative also requires the ``type`` the mapping gives it.
+  alternative also requires the ``type`` the mapping gives it. The demo environment's OAuth
+  scheme names adhoc-ws's own token endpoint.
 
 ``berichten.schema.json`` refers to four more files of RvIG's repository that the reference
 set does not hold. Of ``persoonslijst.schema.json`` the messages here use one element, the
@@ -209,6 +210,12 @@ def _rebased(value, current: str | None):
     return result
 
 
-def openapi_document(server: str) -> dict:
-    """The OpenAPI document as served, with ``server`` as its one server URL."""
-    return dict(_bundled(), servers=[{"url": server, "description": "adhoc-ws"}])
+def openapi_document(server: str, token_url: str | None = None) -> dict:
+    """The OpenAPI document as served, with ``server`` as its one server URL and, when given,
+    ``token_url`` as the token URL of the demo environment's OAuth scheme (the one a client
+    of adhoc-ws uses, :mod:`adhoc_ws.oauth`)."""
+    document = dict(_bundled(), servers=[{"url": server, "description": "adhoc-ws"}])
+    if token_url:
+        document = copy.deepcopy(document)
+        document["components"]["securitySchemes"]["DemoOAuth"]["flows"]["clientCredentials"]["tokenUrl"] = token_url
+    return document
