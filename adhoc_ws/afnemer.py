@@ -40,6 +40,10 @@ class Afnemer:
     def may_ask(self, rubriek: Rubriek) -> bool:
         return self.rubrieken is None or rubriek.nummer in self.rubrieken
 
+    def may_ask_all(self, nummers: frozenset[int]) -> bool:
+        """Whether every one of these rubrieknummers may be asked (all known to the catalogue)."""
+        return self.rubrieken is None or nummers <= self.rubrieken
+
     def is_current(self, today: dt.date) -> bool:
         """Whether the autorisatie applies today (35.99.98 datum ingang, 35.99.99 beëindiging)."""
         day = int(today.strftime("%Y%m%d"))

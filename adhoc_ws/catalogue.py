@@ -15,6 +15,7 @@ after the Haal Centraal schema dump) and the search guide for the identifying ru
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 HISTORIE_OFFSET = 50
 
@@ -300,11 +301,11 @@ class Rubriek:
     element: Element
     historic: bool = False
 
-    @property
+    @cached_property
     def categorienummer(self) -> int:
         return self.categorie.nummer + (HISTORIE_OFFSET if self.historic else 0)
 
-    @property
+    @cached_property
     def nummer(self) -> int:
         return self.categorienummer * 10000 + int(self.element.nummer)
 
@@ -345,6 +346,7 @@ def _all_rubrieken() -> dict[int, Rubriek]:
 
 
 RUBRIEKEN: dict[int, Rubriek] = _all_rubrieken()
+NUMMERS = frozenset(RUBRIEKEN)
 
 
 def rubriek(nummer: int) -> Rubriek | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import catalogue, oauth, protocol, serving
+from . import catalogue, oauth, protocol, serving, web
 from .accounts import Accounts, AfnemersFileError, load_afnemers
 from .answer import Antwoord
 from .afnemer import OPEN
@@ -292,7 +292,7 @@ def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, g
     """Serve the Ad hoc webservice over HTTP(S), with gunicorn."""
     if tls_client_ca and not tls_cert:
         raise click.UsageError("--tls-client-ca needs --tls-cert")
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    web.configure_logging()
     try:  # made here, before the fork: every worker checks the tokens any worker issued
         key = oauth.read_key(token_key) if token_key else secrets.token_bytes(oauth.MIN_KEY)
     except (OSError, ValueError) as e:

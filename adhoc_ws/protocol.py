@@ -38,7 +38,6 @@ import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 from sqlalchemy import String, Table, select
 from sqlalchemy.engine import Engine
@@ -76,22 +75,28 @@ class Entry:
             "gebruikersnaam": self.gebruikersnaam, "referentie": self.referentie,
             "operatie": self.operatie, "historie": int(self.historie),
             "parameters": json.dumps(self.parameters, ensure_ascii=False),
-            "masker": " ".join(f"{m:06d}" for m in self.masker or []),
+            "masker": " ".join(map("{:06d}".format, self.masker or [])),
             "resultaat": self.resultaat, "a_nummers": " ".join(self.a_nummers)})
 
 
 def bounded(table: Table, row: dict) -> dict:
     """``row`` with every text fit for its column: at most its length, and only characters
     both databases store (no NUL, no lone surrogate)."""
+    lengths = _lengths(table)
     out = dict(row)
     for name, value in row.items():
         if isinstance(value, str):
-            column = table.c[name]
             if "\x00" in value or not value.isascii():
                 value = value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
-            length = column.type.length if isinstance(column.type, String) else None
+            length = lengths[name]
             out[name] = value[:length] if length else value
     return out
+
+
+@lru_cache(maxsize=None)
+def _lengths(table: Table) -> dict[str, int | None]:
+    """The length of each column of ``table`` that is a text with one (else None)."""
+    return {c.name: c.type.length if isinstance(c.type, String) else None for c in table.c}
 
 
 def geleverd(pl_id: int, a_nummer: str | None) -> str:
@@ -278,22 +283,20 @@ def _unavailable(error: Exception, engine: Engine) -> bool:
 def _insert(dialect, table: Table, rows: list[dict]) -> tuple[str, list]:
     """One INSERT of these rows (each with the keys of the first) in the driver's own terms
     (SQLite keeps times as text)."""
-    columns = _columns(dialect, table, tuple(rows[0]))
+    sql, columns = _statement(dialect, table, tuple(rows[0]), len(rows))
+    return sql, [row.get(name) if process is None else process(row.get(name))
+                 for row in rows for name, process in columns]
+
+
+@lru_cache(maxsize=256)
+def _statement(dialect, table: Table, keys: tuple[str, ...], count: int) -> tuple[str, list]:
+    """The INSERT of ``count`` rows of ``keys``, and (name, the driver's bind processor or
+    None) of each of its columns, in the table's order."""
+    columns = [(c.name, c.type.bind_processor(dialect)) for c in table.c if c.name in keys]
     mark = "?" if dialect.name == "sqlite" else "%s"
     one = f"({', '.join([mark] * len(columns))})"
     names = ", ".join(name for name, _ in columns)
-    sql = f"INSERT INTO {table.name} ({names}) VALUES {', '.join([one] * len(rows))}"
-    return sql, [process(row.get(name)) for row in rows for name, process in columns]
-
-
-@lru_cache(maxsize=64)
-def _columns(dialect, table: Table, keys: tuple[str, ...]) -> list[tuple[str, Callable]]:
-    """(name, the driver's bind processor) of each of ``keys``, in the table's order."""
-    return [(c.name, c.type.bind_processor(dialect) or _same) for c in table.c if c.name in keys]
-
-
-def _same(value):
-    return value
+    return f"INSERT INTO {table.name} ({names}) VALUES {', '.join([one] * count)}", columns
 
 
 def entries(engine: Engine, *, afnemer: int | None = None, since: dt.datetime | None = None,

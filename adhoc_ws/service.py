@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -105,21 +104,11 @@ class AdhocService:
         zoekvraag = validate(vraag, adresvraag=adresvraag, afnemer=afnemer)
         persons = None if zoekvraag.adresidentificatie else Search.of(
             list(zoekvraag.parameters), historie=zoekvraag.historie, limit=MAX_PERSOONSLIJSTEN + 1)
-        with self._connection(persons.settings if persons else None) as conn:
-            if zoekvraag.adresvraag:
-                pl_ids = self._bewoners(conn, zoekvraag, persons)
-            else:
-                pl_ids = self._persons(conn, persons)
-            if not pl_ids:
-                raise Fout("G033")
-            pls = read_persoonslijsten(conn, pl_ids)
-            if afnemer.voorwaarderegel is not None:
-                today = self.today()
-                pl_ids = [i for i in pl_ids if afnemer.voorwaarderegel.allows(pls[i], today)]
-                if not pl_ids:
-                    raise Fout("Z037" if zoekvraag.adresvraag else "R034")
-            if afnemer.mijn_overheid:
-                pls = self._afschermen(conn, {i: pls[i] for i in pl_ids})
+        try:
+            with self.connections(persons.settings if persons else None) as conn:
+                pl_ids, pls = self._found(conn, zoekvraag, persons, afnemer)
+        except SearchTimeout:
+            raise Fout("T031") from None
         answer = success([apply_masker(pls[i], zoekvraag.masker) for i in pl_ids])
         return answer, [protocol.geleverd(i, pls[i]["01"][0][0].get("0110")) for i in pl_ids]
 
@@ -129,13 +118,23 @@ class AdhocService:
         today = self.today()
         return {i: afschermen(pl, today, dead.__contains__) for i, pl in pls.items()}
 
-    @contextmanager
-    def _connection(self, settings):
-        try:
-            with self.connections(settings) as conn:
-                yield conn
-        except SearchTimeout:
-            raise Fout("T031") from None
+    def _found(self, conn, zoekvraag: Zoekvraag, persons: Search | None, afnemer: Afnemer):
+        """(pl_ids, their persoonslijsten) that the afnemer is answered, or Fout."""
+        if zoekvraag.adresvraag:
+            pl_ids = self._bewoners(conn, zoekvraag, persons)
+        else:
+            pl_ids = self._persons(conn, persons)
+        if not pl_ids:
+            raise Fout("G033")
+        pls = read_persoonslijsten(conn, pl_ids)
+        if afnemer.voorwaarderegel is not None:
+            today = self.today()
+            pl_ids = [i for i in pl_ids if afnemer.voorwaarderegel.allows(pls[i], today)]
+            if not pl_ids:
+                raise Fout("Z037" if zoekvraag.adresvraag else "R034")
+        if afnemer.mijn_overheid:
+            pls = self._afschermen(conn, {i: pls[i] for i in pl_ids})
+        return pl_ids, pls
 
     @staticmethod
     def _persons(conn, search: Search) -> list[int]:

@@ -66,7 +66,9 @@ def validate(vraag: Vraag, *, adresvraag: bool = False, afnemer: Afnemer = OPEN)
     if not vraag.masker:
         raise Fout("X021", parameter="masker")
 
-    _no_duplicates(vraag.masker, "X025")
+    masker = frozenset(vraag.masker)
+    if len(masker) < len(vraag.masker):
+        _no_duplicates(vraag.masker, "X025")
     parameters = vraag.parameters or []
     _no_duplicates([p.rubrieknummer for p in parameters], "X024")
     rubrieken = []
@@ -84,12 +86,11 @@ def validate(vraag: Vraag, *, adresvraag: bool = False, afnemer: Afnemer = OPEN)
     for rubriek, zoekwaarde in zip(rubrieken, zoekwaarden):
         _check_zoekwaarde(rubriek, zoekwaarde)
 
-    for nummer in vraag.masker:
-        rubriek = catalogue.rubriek(nummer)
-        if rubriek is None or not afnemer.may_ask(rubriek):
-            raise Fout("X017", rubriek=nummer)
+    if not (masker <= catalogue.NUMMERS and afnemer.may_ask_all(masker)):
+        raise Fout("X017", rubriek=next(n for n in vraag.masker if n not in catalogue.NUMMERS
+                                        or not afnemer.may_ask(catalogue.rubriek(n))))
     return Zoekvraag(adresvraag=adresvraag, historie=vraag.indicatieZoekenInHistorie == 1,
-                     masker=frozenset(vraag.masker), parameters=tuple(zip(rubrieken, zoekwaarden)),
+                     masker=masker, parameters=tuple(zip(rubrieken, zoekwaarden)),
                      adresidentificatie=adresidentificatie)
 
 

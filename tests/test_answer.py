@@ -1,5 +1,7 @@
 """Answer building: the masker per PL, historic voorkomens as +50, and the extras."""
-from adhoc_ws.answer import apply_masker, failure, success
+import uuid
+
+from adhoc_ws.answer import apply_masker, failure, new_referentie, success
 from adhoc_ws.foutcodes import Fout
 
 from samples import niet_ingezetene, persoon
@@ -70,3 +72,12 @@ def test_resultaat_texts():
     g = failure(Fout("G033")).resultaat
     assert (g.code, g.letter, g.omschrijving) == (33, "G", "Geen gegevens gevonden.")
     assert len(g.referentie) == 36 and g.referentie != failure(Fout("G033")).resultaat.referentie
+
+
+def test_a_referentie_is_a_random_uuid_of_version_4():
+    referenties = {new_referentie() for _ in range(2000)}
+    assert len(referenties) == 2000
+    for referentie in list(referenties)[:200]:
+        parsed = uuid.UUID(referentie)
+        assert str(parsed) == referentie
+        assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)

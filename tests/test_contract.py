@@ -147,9 +147,17 @@ def test_the_written_answer_is_what_lxml_writes(operation, answer):
     assert answer_xml.antwoord(operation, answer) == lxml_antwoord(operation, answer)
 
 
-def test_a_value_xml_cannot_hold_is_refused_as_lxml_refuses_it():
-    answer = success([[[(1, [(240, "Jans\x01sen")])]]])
+@pytest.mark.parametrize("value", ["Jans\x01sen", "\x00", "a\x1f", "\x0b", "x\ud800", "\ufffe", "\uffff"])
+def test_a_value_xml_cannot_hold_is_refused_as_lxml_refuses_it(value):
+    answer = success([[[(1, [(240, value)])]]])
     with pytest.raises(ValueError):
         lxml_antwoord("vraag", answer)
     with pytest.raises(ValueError):
         answer_xml.antwoord("vraag", answer)
+
+
+def test_every_character_xml_can_hold_is_written():
+    allowed = "\t\n\r" + "".join(chr(c) for c in range(0x20, 0x3000)
+                                 if not 0xD800 <= c < 0xE000)
+    answer = success([[[(1, [(240, allowed)])]]])
+    assert answer_xml.antwoord("vraag", answer) == lxml_antwoord("vraag", answer)

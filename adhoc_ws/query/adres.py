@@ -14,6 +14,7 @@ nummeraanduiding (11.90) where the address has one, else the identificatiecode v
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
@@ -50,8 +51,10 @@ class Addresses:
                    address.c.adres_id.in_(self.adres_ids))
 
 
+@lru_cache(maxsize=None)
 def _resident_rows(categorie: int):
-    """(table, address alias, SELECT of actual registrations at an address of living residents)."""
+    """(table, address alias, SELECT of actual registrations at an address of living residents);
+    made once per category, since making an alias's columns is not cheap."""
     storage = STORAGE[categorie]
     table, address = storage.table.alias(), lo3_adres.alias()
     reden = lo3_pl.c.bijhouding_opschort_reden

@@ -51,8 +51,14 @@ _DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 _HEAD = f'{_DECLARATION}<soap:Envelope xmlns:soap="{SOAP_ENV}"><soap:Body>'
 _TAIL = "</soap:Body></soap:Envelope>"
 _NIL_PERSOONSLIJSTEN = f'<persoonslijsten xmlns:xsi="{XSI}" xsi:nil="true"/>'
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Escaping: most values hold no character to escape, which one regular expression tells.
+# Characters XML 1.0 cannot hold become NUL, so one search for NUL in the finished document
+# (a memchr) finds them all.
+_NOT_XML = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0xD800, 0xDFFF), (0xFFFE, 0xFFFF))
+_ESCAPE = str.maketrans({**{c: "\x00" for low, high in _NOT_XML for c in range(low, high + 1)},
+                         "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_TO_ESCAPE = re.compile("[&<>\r" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _NOT_XML)
+                        + "]").search
 
 
 def _list(parts: list[str], tag: str, items, write) -> None:
@@ -83,7 +89,8 @@ def _voorkomen(parts: list[str], voorkomen) -> None:
     parts.append(f"<ns2:item><ns2:categorienummer>{categorienummer}</ns2:categorienummer>")
     if elementen:
         parts.append("<ns2:elementen>")
-        parts += [f"<ns2:item><ns2:nummer>{nummer}</ns2:nummer><ns2:waarde>{_text(waarde)}"
+        parts += [f"<ns2:item><ns2:nummer>{nummer}</ns2:nummer><ns2:waarde>"
+                  f"{waarde.translate(_ESCAPE) if _TO_ESCAPE(waarde) else waarde}"
                   "</ns2:waarde></ns2:item>" for nummer, waarde in elementen]
         parts.append("</ns2:elementen></ns2:item>")
     else:
@@ -103,13 +110,13 @@ def antwoord(operation: str, answer: Antwoord) -> bytes:
                  f"<referentie>{_text(r.referentie)}</referentie></resultaat>"
                  f"</{operation}Return></{operation}Response>{_TAIL}")
     document = "".join(parts)
-    if _NOT_XML.search(document):
+    if "\x00" in document:
         raise ValueError("All strings must be XML compatible: no NULL bytes or control characters")
     return document.encode()
 
 
 def _text(value: str) -> str:
-    return value.translate(_ESCAPE)
+    return value.translate(_ESCAPE) if _TO_ESCAPE(value) else value
 
 
 def change_password(resultaat: Resultaat) -> bytes:

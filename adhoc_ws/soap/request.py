@@ -82,14 +82,14 @@ def _complex(element, fields: dict[str, _Field], name: str) -> SimpleNamespace:
 
 
 def _value(element, field: _Field, name: str):
-    if element.get(XSI_NIL) in ("true", "1"):
+    if element.keys() and element.get(XSI_NIL) in ("true", "1"):  # most have no attribute
         return None
     if field.fields is not None:
         return _complex(element, field.fields, name)
     text = element.text
     if field.bounds is None:
         return "" if text is None else text
-    if text is None or not _INTEGER.fullmatch(text):
+    if text is None or not (text.isdigit() and text.isascii() or _INTEGER.fullmatch(text)):
         raise Invalid(name)
     value = int(text)
     low, high = field.bounds

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -147,7 +148,7 @@ class Connections:
     question only reads), with a deadline: a statement that runs longer than ``timeout``
     seconds is stopped and raises :class:`SearchTimeout`, after which the connection is
     usable as before. PostgreSQL enforces it with the session's ``statement_timeout``, SQLite
-    with a progress handler armed for each ``with`` block. After any other database error
+    with a progress handler that checks the deadline of the ``with`` block. After any other database error
     (a connection the server dropped, say) the connection is closed and the thread's next
     request opens another.
     """
@@ -159,16 +160,19 @@ class Connections:
     @contextmanager
     def __call__(self, settings: dict[str, str] | None = None) -> Iterator[Connection]:
         """This thread's connection; ``settings`` hold for the block (PostgreSQL)."""
-        conn = getattr(self._local, "conn", None)
+        local = self._local
+        conn = getattr(local, "conn", None)
         if conn is None or conn.invalidated or conn.closed:
-            conn = self._local.conn = self._open()
+            conn = local.conn = self._open()
+        changed = None  # PostgreSQL settings of the block that differ from the session's
+        if settings and conn.dialect.name == "postgresql":
+            changed = {k: v for k, v in settings.items() if SESSION_SETTINGS.get(k) != v}
         try:
-            if conn.dialect.name == "postgresql":
-                with _settings(conn, settings or {}):
-                    yield conn
-            else:
-                with _progress_deadline(conn, self.timeout):
-                    yield conn
+            if changed:
+                conn.exec_driver_sql("; ".join(f"SET {k} = {v}" for k, v in changed.items()))
+            if local.deadline:
+                local.deadline[0] = time.monotonic() + self.timeout
+            yield conn
         except OperationalError as e:
             if _cancelled(e):
                 raise SearchTimeout() from None
@@ -177,6 +181,13 @@ class Connections:
         except (DBAPIError, conn.dialect.loaded_dbapi.Error):
             self._drop(conn)
             raise
+        finally:
+            if local.deadline:
+                local.deadline[0] = math.inf
+            if changed and not conn.invalidated:
+                conn.exec_driver_sql("; ".join(
+                    f"SET {k} = {SESSION_SETTINGS[k]}" if k in SESSION_SETTINGS else f"RESET {k}"
+                    for k in changed))
 
     def _drop(self, conn: Connection) -> None:
         """After a database error: the thread's next request opens a new connection."""
@@ -185,6 +196,7 @@ class Connections:
 
     def _open(self) -> Connection:
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._local.deadline = None
         if conn.dialect.name == "postgresql":
             # psycopg prepares a statement from its 6th run (a bulk writer may have turned
             # that off on this pooled connection)
@@ -193,39 +205,18 @@ class Connections:
             if self.timeout:
                 settings["statement_timeout"] = str(max(1, int(self.timeout * 1000)))
             conn.exec_driver_sql("; ".join(f"SET {k} = {v}" for k, v in settings.items()))
+        elif self.timeout:
+            # SQLite: a look at the clock every PROGRESS_STEPS steps of a statement stops it
+            # once the deadline of its block has passed (outside a block it lies at infinity)
+            deadline = self._local.deadline = [math.inf]
+            conn.connection.driver_connection.set_progress_handler(
+                lambda: time.monotonic() > deadline[0], PROGRESS_STEPS)
         return conn
 
 
-@contextmanager
-def _settings(conn: Connection, settings: dict[str, str]):
-    changed = {k: v for k, v in settings.items() if SESSION_SETTINGS.get(k) != v}
-    if not changed:
-        yield
-        return
-    conn.exec_driver_sql("; ".join(f"SET {k} = {v}" for k, v in changed.items()))
-    try:
-        yield
-    finally:
-        if not conn.invalidated:
-            conn.exec_driver_sql("; ".join(
-                f"SET {k} = {SESSION_SETTINGS[k]}" if k in SESSION_SETTINGS else f"RESET {k}"
-                for k in changed))
-
-
-@contextmanager
-def _progress_deadline(conn: Connection, seconds: float | None):
-    """SQLite: interrupt any statement of this block that is still running after ``seconds``."""
-    if not seconds:
-        yield
-        return
-    dbapi_conn = conn.connection.driver_connection
-    end = time.monotonic() + seconds
-    dbapi_conn.set_progress_handler(lambda: int(time.monotonic() > end), 1000)
-    try:
-        yield
-    finally:
-        if not conn.invalidated:  # a failed statement may have invalidated it
-            dbapi_conn.set_progress_handler(None, 0)
+# SQLite virtual machine steps between two looks at the clock: well under a millisecond of
+# work, and a handful of looks for a whole vraag
+PROGRESS_STEPS = 10_000
 
 
 def _cancelled(error: OperationalError) -> bool:

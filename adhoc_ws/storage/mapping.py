@@ -68,7 +68,7 @@ class StoredElement:
     def sql_value(self, alias: str) -> str:
         """The SQL expression of this element in a row of ``alias``, as far as SQL makes it
         cheaply: a text without the padding of CHAR columns, the value with diacritics where
-        there is one (as it is); a number stays a number (see :meth:`number`). NULL when the
+        there is one (as it is); a number stays a number (the reader pads it). NULL when the
         element has no value."""
         column = f"{alias}.{self.column}"
         if self.numeric:
@@ -76,11 +76,6 @@ class StoredElement:
         if self.diak_column:
             return f"coalesce({alias}.{self.diak_column}, rtrim({column}))"
         return f"rtrim({column})"
-
-    def number(self, value: int) -> str:
-        """A stored number as its LO3 string: with its leading zeros back (gemeente 363 -> 0363)."""
-        return str(value).zfill(self.element.min_length)
-
 
 def _stored_element(element: catalogue.Element, spec: str, table: Table) -> StoredElement:
     if spec.startswith(ADRES_PREFIX):
