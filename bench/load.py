@@ -17,7 +17,6 @@ lies when the machine is full.
 import argparse
 import base64
 import json
-import os
 import shutil
 import signal
 import socket
@@ -26,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from sqlalchemy import text
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -65,14 +66,14 @@ end
 """
 
 
-def envelope(params) -> str:
+def envelope(params, operation: str = "vraag") -> str:
     masker = "".join(f"<v:item>{m}</v:item>" for m in MASKER)
     ps = "".join(f"<v:item><v:rubrieknummer>{r}</v:rubrieknummer><v:zoekwaarde>{w}</v:zoekwaarde>"
                  f"</v:item>" for r, w in params)
     return ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
-            'xmlns:v="http://www.bprbzk.nl/GBA/LRDPlus/version1.1"><s:Body><v:vraag><v:in0>'
+            f'xmlns:v="http://www.bprbzk.nl/GBA/LRDPlus/version1.1"><s:Body><v:{operation}><v:in0>'
             f"<v:masker>{masker}</v:masker><v:parameters>{ps}</v:parameters>"
-            "</v:in0></v:vraag></s:Body></s:Envelope>")
+            f"</v:in0></v:{operation}></s:Body></s:Envelope>")
 
 
 def free_port() -> int:
@@ -98,36 +99,44 @@ def stop(process):
     process.wait(timeout=30)
 
 
-def _stat(pid: int) -> list[str]:
-    text = Path(f"/proc/{pid}/stat").read_text()
-    return text[text.rindex(")") + 2:].split()  # the fields after the command name
-
-
-def cpu_seconds(server: subprocess.Popen) -> tuple[float, float]:
-    """CPU seconds used so far by the server's worker processes and by local PostgreSQL."""
-    tick = os.sysconf("SC_CLK_TCK")
-    workers = database = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+def cpu_of(pids) -> float:
+    """CPU seconds these processes have used so far (/proc/<pid>/schedstat: nanoseconds on a
+    CPU, finer than the clock ticks of /proc/<pid>/stat); a process gone meanwhile counts 0."""
+    used = 0
+    for pid in pids:
         try:
-            fields = _stat(int(entry.name))
-            command = (entry / "comm").read_text().strip()
+            used += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
         except OSError:
-            continue  # gone meanwhile
-        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-        if int(fields[1]) == server.pid:
-            workers += used
-        elif command == "postgres":
-            database += used
-    return workers, database
+            pass
+    return used / 1e9
 
 
-def measured(server, port, bodies: Path, args) -> dict:
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    """The server's worker processes (its children)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    return [int(pid) for pid in children.read_text().split()]
+
+
+def backend_pids(engine) -> list[int]:
+    """The PostgreSQL backends serving the benchmark's database, this connection's own aside:
+    what other databases on the same server do (the tests of others, say) is not counted."""
+    with engine.connect() as conn:
+        return list(conn.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")).scalars())
+
+
+def cpu_seconds(server: subprocess.Popen, monitor) -> tuple[float, float]:
+    """CPU seconds used so far by the server's workers and by the database's backends
+    (``monitor`` an engine on the benchmark's PostgreSQL database, or None)."""
+    return cpu_of(worker_pids(server)), cpu_of(backend_pids(monitor)) if monitor else 0.0
+
+
+def measured(server, port, bodies: Path, args, monitor=None) -> dict:
     """wrk's figures, with the CPU milliseconds per request of the workers and the database."""
-    workers, database = cpu_seconds(server)
+    workers, database = cpu_seconds(server, monitor)
     result = wrk(port, bodies, args)
-    workers_after, database_after = cpu_seconds(server)
+    workers_after, database_after = cpu_seconds(server, monitor)
     result["cpu"] = 1000 * (workers_after - workers) / result["requests"]
     result["db_cpu"] = 1000 * (database_after - database) / result["requests"]
     return result
@@ -195,7 +204,8 @@ def main():
                 bodies = work / f"{kind}.txt"
                 bodies.write_text("\n".join(envelope(p) for p in params) + "\n")
                 wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
-                r = measured(server, port, bodies, args)
+                r = measured(server, port, bodies, args,
+                             engine if backend == "postgresql" else None)
                 db_cpu = f"{r['db_cpu']:.2f}" if backend == "postgresql" else "-"
                 print(f"| adhoc-ws | {backend} | {workers} | {kind} | {r['rps']:.0f} | {r['p50']:.1f} | "
                       f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | "
