@@ -488,14 +488,18 @@ def _many(db, count: int) -> str:
 
 
 def test_more_than_100_bewoners(db):
-    bewoning, = op(db, _many(db, 101), "2020-01-01").bewoningen
+    result = op(db, _many(db, 101), "2020-01-01")
+    bewoning, = result.bewoningen
     assert bewoning["bewoners"] == [] and bewoning["mogelijkeBewoners"] == []
     assert bewoning["indicatieVeelBewoners"] is True
+    assert result.pl_ids == []  # nobody named, nobody delivered (protocollering)
 
 
 def test_exactly_100_bewoners_delivered(db):
-    bewoning, = op(db, _many(db, 100), "2020-01-01").bewoningen
+    result = op(db, _many(db, 100), "2020-01-01")
+    bewoning, = result.bewoningen
     assert len(bewoning["bewoners"]) == 100 and "indicatieVeelBewoners" not in bewoning
+    assert len(result.pl_ids) == 100
 
 
 def test_many_bewoners_in_every_slice_give_one_bewoning(db):

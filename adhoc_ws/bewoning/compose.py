@@ -277,9 +277,9 @@ def bewoningen(personen: list[Persoon], object_id: str, van: dt.date, tot: dt.da
             if have is None or s.status > have.status or \
                     (s.status == have.status and _in_onderzoek(s.row) and not _in_onderzoek(have.row)):
                 best[s.persoon.pl_id] = s
-        for s in best.values():
-            delivered[s.persoon.pl_id] = None
         key = _samenstelling(best.values())
+        if key != "veel":  # a veel-bewoners slice names nobody: nobody is delivered
+            delivered.update(dict.fromkeys(best))
         if key == previous_key and previous_end == x:
             out[-1]["periode"]["datumTot"] = _iso(y)
         else:
