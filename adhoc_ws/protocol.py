@@ -236,7 +236,8 @@ class Recorder:
                 for table, row in extra:
                     by_table.setdefault(table, []).append(bounded(table, row))
                 for table, table_rows in by_table.items():
-                    cursor.execute(*_insert(self.engine.dialect, table, table_rows))
+                    for start in range(0, len(table_rows), CHUNK):  # an entry may bring thousands
+                        cursor.execute(*_insert(self.engine.dialect, table, table_rows[start:start + CHUNK]))
                 cursor.execute("COMMIT")
             except Exception:
                 try:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 import logging
 
 import pytest
 import requests
 from openapi_spec_validator import validate as validate_openapi
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from adhoc_ws import protocol
 from adhoc_ws.accounts import Accounts, AfnemersFileError, load_afnemers, read_afnemers_file
@@ -24,8 +25,11 @@ from adhoc_ws.bewoning.app import BEWONINGEN, OPENAPI, BewoningApp
 from adhoc_ws.service import AdhocService
 from adhoc_ws.app import build as build_app
 
+from adhoc_ws.bewoning import app as bewoning_app
 from adhoc_ws.storage import loader
+from adhoc_ws.storage.schema import haalcentraal_vraag, lo3_pl_persoon
 
+from bewoning_data import adres, load, new_object, persoon, woont
 from conftest import ENDPOINT, FIXTURES
 from wsgi_client import assert_conforms, basic, call, schema_errors
 
@@ -489,6 +493,77 @@ def test_autorisatie_is_checked_after_the_request(engine):
 def test_plain_basic_credentials_in_open_mode_are_ignored():
     finder = Finder(Uitkomst([BEWONING], bekend=True, gemeenten={193}))
     assert post(PEIL, open_app(finder), headers={"Authorization": basic("demo", "x")}).status == 200
+
+
+# protocollering in GBA-V's haalcentraal_vraag: one row per persoonslijst delivered
+
+ZOEK = "081030, 081180, 081320, 581030, 581320"
+
+
+@pytest.fixture
+def bewoond(engine):
+    """An object of gemeente 0518: two bewoners now, one from 2000 to 2005; their pl_ids by BSN."""
+    o = new_object()
+    load(engine, persoon("000000024", woont(adres(o), "20100101")), persoon("000000036", woont(adres(o), "20150101")),
+         persoon("000000048", woont(adres(o), "20000101"), woont(adres(new_object()), "20050101")))
+    p = lo3_pl_persoon.c
+    with engine.connect() as conn:
+        pl_ids = dict(conn.execute(select(p.burger_service_nr, p.pl_id).where(p.persoon_type == "P")).all())
+    return o, {f"{bsn:09d}": pl_id for bsn, pl_id in pl_ids.items()}
+
+
+def haalcentraal_vragen(engine) -> list:
+    with engine.connect() as conn:
+        return conn.execute(select(haalcentraal_vraag).order_by(haalcentraal_vraag.c.pl_id)).all()
+
+
+HARNESS_0518 = {"Authorization": basic("000008|0518", "tempsolution!")}
+
+
+def test_every_persoonslijst_delivered_is_one_haalcentraal_vraag_row(engine, bewoond):
+    o, pl_ids = bewoond
+    app = BewoningApp(engine)
+    answer = post({**PEIL, "adresseerbaarObjectIdentificatie": o, "peildatum": "2020-01-01"}, app, headers=HARNESS_0518)
+    assert answer.status == 200 and len(answer.json()["bewoningen"][0]["bewoners"]) == 2
+    rows = haalcentraal_vragen(engine)
+    assert [(r.pl_id, r.afnemer_code, r.request_zoek_rubrieken, r.request_gevraagde_rubrieken, bool(r.verwerkt))
+            for r in rows] == [(pl_ids[bsn], 8, ZOEK, "AXBW01", False) for bsn in ("000000024", "000000036")]
+    assert len({r.request_id for r in rows}) == 2 and all(len(r.request_id) == 36 for r in rows)
+    (entry,) = protocol.entries(engine)
+    assert entry.resultaat == "200" and all(abs((r.request_datum - entry.tijdstip).total_seconds()) < 60
+                                            for r in rows)
+    periode = {**PERIODE, "adresseerbaarObjectIdentificatie": o, "datumVan": "1999-01-01", "datumTot": "2021-01-01"}
+    assert post(periode, app, headers=HARNESS_0518).status == 200  # each person once, whatever the slices
+    assert Counter(r.pl_id for r in haalcentraal_vragen(engine)) == \
+        {pl_ids["000000024"]: 2, pl_ids["000000036"]: 2, pl_ids["000000048"]: 1}
+
+
+@pytest.mark.parametrize("question, headers, status", [
+    ({"peildatum": "2020-01-01"}, {"Authorization": basic("000008|0014", "tempsolution!")}, 403),
+    ({"peildatum": "2020-13-01"}, HARNESS_0518, 400),
+    ({"peildatum": "1990-01-01"}, HARNESS_0518, 200),
+], ids=["other gemeente", "bad request", "nobody then"])
+def test_no_haalcentraal_vraag_row_when_nothing_is_delivered(engine, bewoond, question, headers, status):
+    o, _ = bewoond
+    answer = post({**PEIL, "adresseerbaarObjectIdentificatie": o, **question}, BewoningApp(engine), headers=headers)
+    assert answer.status == status and haalcentraal_vragen(engine) == []
+    assert [e.resultaat for e in protocol.entries(engine)] == [str(status)]
+
+
+def test_haalcentraal_vraag_and_the_protocol_row_are_one_transaction(engine, bewoond, monkeypatch):
+    o, _ = bewoond
+    real = bewoning_app._haalcentraal_vraag
+
+    def one_refused(beller, pl_ids):  # the database refuses the last row (pl_id is NOT NULL)
+        rows = real(beller, pl_ids)
+        return rows[:-1] + ((haalcentraal_vraag, {**rows[-1][1], "pl_id": None}),)
+
+    monkeypatch.setattr(bewoning_app, "_haalcentraal_vraag", one_refused)
+    answer = post({**PEIL, "adresseerbaarObjectIdentificatie": o, "peildatum": "2020-01-01"}, BewoningApp(engine),
+                  headers=HARNESS_0518)
+    assert (answer.status, answer.json()["code"]) == (500, "serverError")  # no record, no answer
+    assert haalcentraal_vragen(engine) == []  # not even the rows the database took
+    assert [(e.resultaat, e.a_nummers or "") for e in protocol.entries(engine)] == [("500", "")]
 
 
 PASSWORD = "Geheim-Wachtwoord-42"

@@ -1,5 +1,6 @@
 """Protocollering: every entry committed before record() returns; requests together, one commit."""
 import dataclasses
+import datetime as dt
 import json
 import sqlite3
 import threading
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, text
 
 from adhoc_ws import protocol
+from adhoc_ws.storage.schema import haalcentraal_vraag
 
 
 def entry(n: int, resultaat="A000") -> protocol.Entry:
@@ -236,6 +238,18 @@ def test_extra_rows_are_committed_with_their_protocol_row_or_not_at_all(engine):
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(extra_table)).scalar() == 2
     assert recorded(engine) == {"ref-1": ("A000", "0000000001"), "ref-2": ("X001", "")}
+
+
+def test_an_entry_may_bring_more_extra_rows_than_one_statement_holds(engine):
+    many = 40_000  # x 7 columns: more parameters than SQLite (250000 here) or PostgreSQL (65535) take at once
+    now = dt.datetime.now()
+    rows = tuple((haalcentraal_vraag, {"request_id": f"r{i}", "request_datum": now, "afnemer_code": 1, "pl_id": i,
+                                       "request_zoek_rubrieken": "081180", "request_gevraagde_rubrieken": "AXBW01",
+                                       "verwerkt": False}) for i in range(many))
+    protocol.Recorder(engine).record(dataclasses.replace(entry(1), extra=rows))
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(haalcentraal_vraag)).scalar() == many
+    assert recorded(engine) == {"ref-1": ("A000", "0000000001")}
 
 
 def test_a_connection_the_database_dropped_is_replaced_without_failing_anyone(engine):

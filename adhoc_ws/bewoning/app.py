@@ -9,7 +9,8 @@ A POST is handled in the order of the Haal Centraal A&P service: who asks (401, 
 account without current autorisatie), Accept (406), Content-Type (415), size (413), the body
 (400, :mod:`.request`), the autorisatie of an afnemer without gemeentecode (403), the finder,
 the gemeente rule (403, :mod:`.autorisatie`); every POST is recorded in the protocol before it
-is answered, and when the record cannot be written the answer is a 500 problem and nothing is
+is answered (each persoonslijst delivered also in GBA-V's ``haalcentraal_vraag``, in the same
+transaction), and when the record cannot be written the answer is a 500 problem and nothing is
 delivered.
 
 Who asks: with accounts, HTTP Basic (or ``X-Brp-Credentials``) as for the SOAP service, or a
@@ -26,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import uuid
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -39,7 +41,7 @@ from ..answer import new_referentie
 from ..foutcodes import Fout
 from ..logsafe import log_failure
 from ..web import BodyTooLarge, Problem, caller, json_bytes, own_base_url, read_body, respond
-from ..storage.schema import lo3_pl_persoon
+from ..storage.schema import haalcentraal_vraag, lo3_pl_persoon
 from . import BewoningVraag, Uitkomst
 from .autorisatie import check_afnemer, check_object, no_ad_hoc
 from .request import (check_accept, check_content_type, method_not_allowed, not_found, parse,
@@ -54,6 +56,11 @@ MAX_BODY = 64 * 1024
 JSON = "application/json; charset=utf-8"
 OBJECT_RUBRIEK, DATUM_RUBRIEK = 81180, 81030  # identificatiecode verblijfplaats, datum aanvang adreshouding
 HARNESS_NO_GEMEENTE = ("", "undefined")  # a test-header gemeenteCode that means: no gemeente
+# haalcentraal_vraag: the element numbers of the parameters (08.11.80; for every date 08.10.30,
+# 08.13.20, 58.10.30, 58.13.20), each once, sorted, as the A&P service writes them; and what is
+# asked: the whole bewoning, AXBW01
+ZOEK_RUBRIEKEN = "081030, 081180, 081320, 581030, 581320"
+GEVRAAGDE_RUBRIEKEN = "AXBW01"
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,8 @@ class BewoningApp:
             afnemer_code=beller.afnemer_code, gebruikersnaam=beller.gebruikersnaam,
             referentie=new_referentie(), operatie="bewoningen", historie=False,
             parameters=_parameters(vraag), masker=None, resultaat=str(status),
-            a_nummers=self._a_nummers(pl_ids)), undelivered="500")
+            a_nummers=self._a_nummers(pl_ids), extra=_haalcentraal_vraag(beller, pl_ids)),
+            undelivered="500")
 
     def _a_nummers(self, pl_ids: list[int]) -> list[str]:
         """The A-nummers of the delivered persoonslijsten, in their order, in one query."""
@@ -179,6 +187,16 @@ class BewoningApp:
             found = dict(conn.execute(select(p.pl_id, p.a_nr).where(
                 p.pl_id.in_(pl_ids), p.persoon_type == "P", p.stapel_nr == 0, p.volg_nr == 0)).all())
         return [protocol.geleverd(i, _a_nummer(found.get(i))) for i in pl_ids]
+
+
+def _haalcentraal_vraag(beller: Beller, pl_ids: list[int]) -> tuple:
+    """GBA-V's protocol of the answer (as the A&P service writes it): one ``haalcentraal_vraag``
+    row per persoonslijst delivered, committed with the ``adhoc_protocol`` row."""
+    now = dt.datetime.now()
+    return tuple((haalcentraal_vraag, {
+        "request_id": str(uuid.uuid4()), "request_datum": now, "afnemer_code": beller.afnemer_code or 0,
+        "pl_id": pl_id, "request_zoek_rubrieken": ZOEK_RUBRIEKEN,
+        "request_gevraagde_rubrieken": GEVRAAGDE_RUBRIEKEN, "verwerkt": False}) for pl_id in pl_ids)
 
 
 def _harness(credentials: Credentials | None) -> Beller:
