@@ -14,11 +14,14 @@ wrong password and a locked account), X011 account not activated, X012 password 
 Repeated failures: after 5 wrong passwords in a row an account is locked for 1 minute, and
 every further failure doubles that, up to an hour; while locked every login is X010, the
 password is not even checked, and the attempts do not extend the lock. A good login resets
-the count. A verified password is remembered for 5 minutes as an HMAC under a key that lives
-only in this process, so that not every request pays for argon2; a whole successful login
-(account and autorisatie) is remembered for 10 seconds, so that a change loaded with
-``adhoc-ws afnemers`` in another process applies within 10 seconds. A password changed here
-applies at once. :class:`Passwords` does the checking and the lock-out, for the accounts and
+the count. The count lives in the database and is taken before a password is checked
+(:class:`Passwords`), so the lock holds at 5 whatever the concurrency. A verified password is
+remembered for 5 minutes as an HMAC under a key that lives only in this process, so that not
+every request pays for argon2; a whole successful login (account and autorisatie) is
+remembered for 10 seconds, so that a change loaded with ``adhoc-ws afnemers`` in another
+process applies within 10 seconds, but a remembered login is answered only after the
+database says the account is not locked (and takes its count back to 0). A password changed
+here applies at once. :class:`Passwords` does the checking and the lock-out, for the accounts and
 for the mailboxes alike.
 """
 from __future__ import annotations
@@ -36,12 +39,13 @@ from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from . import catalogue
 from .afnemer import Afnemer
 from .foutcodes import Fout
+from .storage.database import Connections, retry_lost
 from .storage.schema import adhoc_gebruiker, berichten_mailbox, lo3_autorisatie, lo3_voorwaarde_regel_aut
 from .voorwaarderegel import Voorwaarderegel, VoorwaarderegelError
 
@@ -104,14 +108,26 @@ class Passwords:
 
     ``table`` has the columns ``wachtwoord_hash``, ``mislukte_pogingen`` and
     ``geblokkeerd_tot``; ``key`` is its primary-key column (the name logged in with).
+
+    Every attempt is counted in the database *before* its password is checked: one atomic
+    UPDATE adds it to ``mislukte_pogingen`` (and, when it is the attempt that would lock,
+    sets the lock at once), and only if the name is not locked. A right password then takes
+    the count back to 0. So however many attempts arrive together, in however many processes,
+    at most :data:`LOCK_AFTER` passwords are checked before the lock holds, and one each time
+    a lock has run out. An unknown name, a wrong password and a locked name each cost one
+    argon2 verification (a dummy hash for the first and the last), so their answers take the
+    same time.
     """
 
-    def __init__(self, engine: Engine, table, key, *, clock=time.time):
+    def __init__(self, engine: Engine, table, key, *, clock=time.time, connections: Connections | None = None):
         self.engine, self.table, self.key, self.clock = engine, table, key, clock
         self.hasher = PasswordHasher()
         self._key = secrets.token_bytes(32)
         self._verified: dict = {}
         self._lock = threading.Lock()
+        # the statements run on a connection kept per thread (shared with the service's
+        # answering when it is given): a remembered login costs one short read
+        self._connections = connections or Connections(engine, STATEMENT_SECONDS)
 
     @cached_property
     def _dummy_hash(self) -> str:
@@ -121,46 +137,85 @@ class Passwords:
         """The password under a key of this process only: to remember it, never to store it."""
         return hmac.digest(self._key, password.encode(), "sha256")  # the one-shot C form
 
-    def unknown(self, password: str) -> None:
-        """For a name that does not exist: take the time a real check takes."""
-        self._verify(self._dummy_hash, password)
-
     def _verify(self, hashed: str, password: str) -> bool:
         try:
             return self.hasher.verify(hashed, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
-    def check(self, row, password: str) -> bool:
-        """Whether ``password`` is the password of ``row`` (a row of the table) and the name
-        is not locked; a failure counts towards the lock, a success resets the count."""
+    def check(self, name, password: str):
+        """The row of ``name`` (as it is now) when ``password`` is its password and the name
+        is not locked; else None, after the same work for every reason."""
         now = self.clock()
-        if row.geblokkeerd_tot is not None and row.geblokkeerd_tot.timestamp() > now:
-            return False
-        name = getattr(row, self.key.name)
+        row = None if self._impossible(name) else self._run(self._reserve, name, now)
+        if row is None:  # no such name, or locked: the time a real check takes
+            self._verify(self._dummy_hash, password)
+            return None
         with self._lock:
             remembered = self._verified.get(name)
         if remembered and remembered[1] > now and hmac.compare_digest(remembered[0], self.digest(password)):
+            ok = True
+        else:
+            ok = self._verify(row.wachtwoord_hash, password)
+        if not ok:
+            return None  # the attempt stays counted
+        self._run(self._reset, name, now)
+        with self._lock:
+            self._verified[name] = (self.digest(password), now + REMEMBER)
+        return row
+
+    def _impossible(self, name) -> bool:
+        """A name no row can have (too long for the column, or not printable: the file
+        refuses those), which the database need not be asked about."""
+        length = getattr(self.key.type, "length", None)
+        return isinstance(name, str) and (not name.isprintable() or bool(length) and len(name) > length)
+
+    def still_good(self, name, password: str | None) -> bool:
+        """For a login remembered as good: whether ``name`` is not locked now (else False,
+        after the time a check of ``password`` takes); a good login takes its failure count
+        back to 0."""
+        now = self.clock()
+        if self._run(self._reset, name, now):
             return True
-        ok = self._verify(row.wachtwoord_hash, password)
-        with self.engine.begin() as conn:
-            where = self.key == name
-            if ok:
-                if row.mislukte_pogingen:
-                    conn.execute(update(self.table).where(where).values(
-                        mislukte_pogingen=0, geblokkeerd_tot=None))
-            else:
-                failures = row.mislukte_pogingen + 1
-                locked = None
-                if failures >= LOCK_AFTER:
-                    seconds = min(LOCK_FIRST * 2 ** (failures - LOCK_AFTER), LOCK_MAX)
-                    locked = dt.datetime.fromtimestamp(now + seconds)
-                conn.execute(update(self.table).where(where).values(
-                    mislukte_pogingen=failures, geblokkeerd_tot=locked))
-        if ok:
-            with self._lock:
-                self._verified[name] = (self.digest(password), now + REMEMBER)
-        return ok
+        if password is not None:
+            self._verify(self._dummy_hash, password)
+        return False
+
+    def unlocked(self, name):
+        """The row of ``name`` if there is one and it is not locked (for a caller whose
+        password was checked before, such as a bearer token's)."""
+        row = self._run(lambda conn: conn.execute(select(self.table).where(self.key == name)).one_or_none())
+        return row if row is not None and not _locked(row.geblokkeerd_tot, self.clock()) else None
+
+    def _reserve(self, conn, name, now: float):
+        """Count one attempt, if ``name`` is not locked: its row after that, or None."""
+        t = self.table.c
+        tries = t.mislukte_pogingen + 1
+        lock = case(*[(tries == LOCK_AFTER + n, dt.datetime.fromtimestamp(now + seconds))
+                      for n, seconds in enumerate(_LOCK_SECONDS)],
+                    else_=dt.datetime.fromtimestamp(now + LOCK_MAX))
+        return conn.execute(
+            update(self.table).where(self.key == name, _not_locked(t, now))
+            .values(mislukte_pogingen=tries,
+                    geblokkeerd_tot=case((tries < LOCK_AFTER, t.geblokkeerd_tot), else_=lock))
+            .returning(*self.table.c)).one_or_none()
+
+    def _reset(self, conn, name, now: float) -> bool:
+        """A good login: the count back to 0, unless ``name`` is locked; whether it is not."""
+        t = self.table.c
+        state = conn.execute(select(t.mislukte_pogingen, t.geblokkeerd_tot)
+                             .where(self.key == name)).one_or_none()
+        if state is None or _locked(state.geblokkeerd_tot, now):
+            return False
+        if state.mislukte_pogingen == 0:
+            return True
+        return conn.execute(update(self.table).where(self.key == name, _not_locked(t, now))
+                            .values(mislukte_pogingen=0, geblokkeerd_tot=None)).rowcount == 1
+
+    def _run(self, statement, *args):
+        """``statement(conn, *args)`` on this thread's connection (autocommit); once more on a
+        new connection when the database had dropped it (a restart)."""
+        return retry_lost(self._connections.run, statement, *args)
 
     def forget(self, name) -> None:
         """After a password change: check the next login against the new hash."""
@@ -168,13 +223,28 @@ class Passwords:
             self._verified.pop(name, None)
 
 
+# how long a lock lasts, by the failure that sets it: the LOCK_AFTER-th, the next, …
+_LOCK_SECONDS = [LOCK_FIRST * 2 ** n for n in range(20) if LOCK_FIRST * 2 ** n < LOCK_MAX]
+STATEMENT_SECONDS = 10
+
+
+def _locked(until: dt.datetime | None, now: float) -> bool:
+    return until is not None and until.timestamp() > now
+
+
+def _not_locked(t, now: float):
+    return or_(t.geblokkeerd_tot.is_(None), t.geblokkeerd_tot <= dt.datetime.fromtimestamp(now))
+
+
 class Accounts:
     """Logging in and changing passwords against the accounts in the database."""
 
-    def __init__(self, engine: Engine, *, clock=time.time, today=dt.date.today):
+    def __init__(self, engine: Engine, *, clock=time.time, today=dt.date.today,
+                 connections: Connections | None = None):
         self.engine = engine
         self.clock, self.today = clock, today
-        self.passwords = Passwords(engine, adhoc_gebruiker, adhoc_gebruiker.c.gebruikersnaam, clock=clock)
+        self.passwords = Passwords(engine, adhoc_gebruiker, adhoc_gebruiker.c.gebruikersnaam, clock=clock,
+                                   connections=connections)
         self._logins: dict[tuple[str, bytes | None], tuple[float, Afnemer, str]] = {}
         self._lock = threading.Lock()
 
@@ -196,6 +266,8 @@ class Accounts:
             with self._lock:
                 remembered = self._logins.get(key)
             if remembered and remembered[0] > self.clock():
+                if not self.passwords.still_good(credentials.gebruikersnaam, getattr(credentials, "wachtwoord", None)):
+                    raise Fout("X010")  # locked meanwhile
                 return remembered[1], remembered[2]
         result = self._login(credentials, changing_password)
         if not changing_password:
@@ -204,16 +276,11 @@ class Accounts:
         return result
 
     def _login(self, credentials: Credentials, changing_password: bool):
-        with self.engine.connect() as conn:
-            user = conn.execute(select(adhoc_gebruiker).where(
-                adhoc_gebruiker.c.gebruikersnaam == credentials.gebruikersnaam)).one_or_none()
-        if isinstance(credentials, Bearer):
-            if user is None:
-                raise Fout("X010")
-        elif user is None:
-            self.passwords.unknown(credentials.wachtwoord)  # the same time as a real one
-            raise Fout("X010")
-        elif not self.passwords.check(user, credentials.wachtwoord):
+        if isinstance(credentials, Bearer):  # its password was checked when the token was issued
+            user = self.passwords.unlocked(credentials.gebruikersnaam)
+        else:
+            user = self.passwords.check(credentials.gebruikersnaam, credentials.wachtwoord)
+        if user is None:
             raise Fout("X010")
         if not user.actief:
             raise Fout("X011")

@@ -313,8 +313,10 @@ def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, g
         from .app import build as build_app
 
         worker_engine = database.open_engine(url)
-        accounts = None if open_access else Accounts(worker_engine)
-        return build_app(AdhocService(worker_engine, accounts=accounts, search_timeout=search_timeout),
+        connections = database.Connections(worker_engine, search_timeout)  # one per thread, for both
+        accounts = None if open_access else Accounts(worker_engine, connections=connections)
+        return build_app(AdhocService(worker_engine, accounts=accounts, search_timeout=search_timeout,
+                                      connections=connections),
                          routering_mailbox=routering_mailbox, tokens=oauth.Tokens(key))
 
     scheme = "https" if tls_cert else "http"

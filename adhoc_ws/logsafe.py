@@ -16,7 +16,7 @@ import os
 import sys
 import traceback
 
-FRAMES = 6  # innermost frames named per exception
+FRAMES = 6  # frames named per exception: where it was raised, and our innermost ones
 
 
 def log_failure(logger: logging.Logger, what: str, error: BaseException | None = None) -> None:
@@ -42,7 +42,9 @@ def _one(error: BaseException) -> str:
     state = _database_state(error)
     if state:
         text += f" [{state}]"
-    frames = traceback.extract_tb(error.__traceback__)[-FRAMES:]
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames[:-1] if "adhoc_ws" in f.filename.replace("\\", "/").split("/")]
+    frames = ours[-(FRAMES - 1):] + frames[-1:]  # where it was raised, and our code that led there
     if frames:
         text += " at " + " < ".join(f"{_short(f.filename)}:{f.lineno} in {f.name}"
                                     for f in reversed(frames))

@@ -69,14 +69,11 @@ class Mailboxen:
         with self._lock:
             remembered = self._logins.get(key)
         if remembered and remembered[0] > self.clock():
+            if not self.passwords.still_good(nummer, password):
+                raise LoginFailed()  # locked meanwhile
             return remembered[1]
-        with self.engine.connect() as conn:
-            row = conn.execute(select(berichten_mailbox).where(
-                berichten_mailbox.c.mailbox == nummer)).one_or_none()
+        row = self.passwords.check(nummer, password)
         if row is None:
-            self.passwords.unknown(password)  # the same time as a real check
-            raise LoginFailed()
-        if not self.passwords.check(row, password):
             raise LoginFailed()
         if not row.actief:
             raise LoginFailed(blocked=True)

@@ -32,7 +32,7 @@ from .foutcodes import Fout
 from .logsafe import log_failure
 from .query import adres
 from .query.search import Search
-from .storage.database import Connections, SearchTimeout
+from .storage.database import Connections, SearchTimeout, retry_lost
 from .storage.reader import overleden, read_persoonslijsten
 from .vraag import Vraag, Zoekvraag, validate
 
@@ -47,13 +47,14 @@ class AdhocService:
     """``accounts`` None serves everyone as the open afnemer; ``search_timeout`` is for T031."""
 
     def __init__(self, engine: Engine, *, accounts: Accounts | None = None,
-                 search_timeout: float | None = SEARCH_TIMEOUT, today=dt.date.today):
+                 search_timeout: float | None = SEARCH_TIMEOUT, today=dt.date.today,
+                 connections: Connections | None = None):
         self.engine = engine
         self.accounts = accounts
         self.search_timeout = search_timeout
         self.today = today
         self.recorder = protocol.Recorder(engine)
-        self.connections = Connections(engine, search_timeout)
+        self.connections = connections or Connections(engine, search_timeout)
 
     def vraag(self, vraag: Vraag, *, adresvraag: bool = False,
               credentials: Credentials | None = None, afnemer: Afnemer | None = None) -> Antwoord:
@@ -62,7 +63,7 @@ class AdhocService:
         try:
             if afnemer is None:
                 afnemer, gebruikersnaam = self._login(credentials)
-            answer, delivered = self._vraag(vraag, afnemer, adresvraag)
+            answer, delivered = retry_lost(self._vraag, vraag, afnemer, adresvraag)
         except Fout as fout:
             answer = failure(fout)
         except Exception:

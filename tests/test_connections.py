@@ -47,7 +47,7 @@ def test_a_search_s_own_settings_hold_for_its_block_only(engine):
         assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "10s"
 
 
-def test_a_lost_connection_fails_one_request_and_the_next_one_is_answered(engine, tmp_path):
+def test_a_lost_connection_is_replaced_and_the_request_answered(engine, tmp_path):
     path = tmp_path / "pl.json"
     path.write_text(json.dumps(wrap(persoon())), encoding="utf-8")
     loader.load(engine, [path])
@@ -57,11 +57,10 @@ def test_a_lost_connection_fails_one_request_and_the_next_one_is_answered(engine
     with service.connections() as conn:  # the connection the next request will use
         if engine.dialect.name == "postgresql":
             pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-    if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":  # the server drops it
         with engine.connect() as admin:
             admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    else:
+    else:  # SQLite has no server: closed under our feet
         conn.connection.driver_connection.close()
-    lost = service.vraag(question).resultaat
-    assert (lost.letter, lost.code) == ("X", 1)
+    assert service.vraag(question).resultaat.letter == "A"  # replaced: nobody fails
     assert service.vraag(question).resultaat.letter == "A"

@@ -8,7 +8,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
@@ -29,11 +29,14 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get(ENV_VAR) or DEFAULT_URL
 
 
-def open_engine(url: str | None = None) -> Engine:
+def open_engine(url: str | None = None, *, pool_size: int | None = None) -> Engine:
+    """An engine on ``url``; ``pool_size`` connections kept (default 5, and 10 more at need)."""
     url = database_url(url)
+    pool = {} if pool_size is None else {"pool_size": pool_size}
     if url.startswith("sqlite"):
         # a writer waits up to 30 s for another (bulk loads in several processes)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -46,9 +49,11 @@ def open_engine(url: str | None = None) -> Engine:
             sqlfunctions.register_sqlite(dbapi_conn)
 
         return engine
-    # no pool_pre_ping: it costs a round trip per request; a connection the server dropped
-    # fails one request and is then replaced by the pool
-    return create_engine(url, pool_recycle=3600)
+    # A connection taken from the pool is pinged first, so that one the server dropped (a
+    # restart) is replaced before a request uses it; the answering paths keep their own
+    # connections (Connections, the protocol's) and retry once instead (retry_lost).
+    # hide_parameters: an error's text never holds the values (a zoekwaarde, a BSN).
+    return create_engine(url, pool_recycle=3600, pool_pre_ping=True, hide_parameters=True, **pool)
 
 
 def init(engine: Engine) -> None:
@@ -189,6 +194,11 @@ class Connections:
                     f"SET {k} = {SESSION_SETTINGS[k]}" if k in SESSION_SETTINGS else f"RESET {k}"
                     for k in changed))
 
+    def run(self, statement: Callable, *args):
+        """``statement(conn, *args)`` on this thread's connection."""
+        with self() as conn:
+            return statement(conn, *args)
+
     def _drop(self, conn: Connection) -> None:
         """After a database error: the thread's next request opens a new connection."""
         self._local.conn = None
@@ -219,6 +229,19 @@ class Connections:
 PROGRESS_STEPS = 10_000
 
 
+def retry_lost(work: Callable, *args):
+    """``work(*args)``, and once more when it failed because the database had dropped the
+    connection (a restart, a connection killed): the connection is replaced by then (the
+    pool is told, a kept connection dropped), and a read or a single-statement write that
+    never reached the database may simply run again."""
+    try:
+        return work(*args)
+    except DBAPIError as e:
+        if not e.connection_invalidated:
+            raise
+    return work(*args)
+
+
 def _cancelled(error: OperationalError) -> bool:
     """Whether the database stopped the statement for its deadline."""
     return getattr(error.orig, "sqlstate", None) == "57014" or "interrupted" in str(error.orig)
@@ -232,8 +255,9 @@ def fetch(conn: Connection, sql: str, parameters) -> list[tuple]:
     Errors are SQLAlchemy's, as ``conn.execute`` raises them; a lost connection is invalidated.
     """
     dbapi_conn = conn.connection.dbapi_connection
-    cursor = dbapi_conn.cursor()
+    cursor = None
     try:
+        cursor = dbapi_conn.cursor()
         cursor.execute(sql, parameters)
         return cursor.fetchall()
     except conn.dialect.loaded_dbapi.Error as e:
@@ -241,6 +265,8 @@ def fetch(conn: Connection, sql: str, parameters) -> list[tuple]:
         if lost:
             conn.invalidate(e)
         raise DBAPIError.instance(sql, parameters, e, conn.dialect.loaded_dbapi.Error,
-                                  connection_invalidated=lost, dialect=conn.dialect) from e
+                                  hide_parameters=True, connection_invalidated=lost,
+                                  dialect=conn.dialect) from e
     finally:
-        cursor.close()
+        if cursor is not None:
+            cursor.close()
