@@ -86,8 +86,9 @@ def _search_sql(dialect, parameters: list[tuple[int, str]]):
     """adhoc-ws's SQL for a search of this shape, and its parameters with _Slots for the values."""
     found = search.Search.of([(catalogue.rubriek(r), Zoekwaarde.parse(w)) for r, w in parameters],
                              limit=11)
-    compiled = search._compiled(found.shape, dialect)
-    return compiled.sql, compiled.parameters([_Slot(n) for n in range(len(found.values))])
+    prepared = search._prepared(found.shape, dialect)
+    named = prepared.fixed | {search.VALUE.format(n): _Slot(n) for n in range(len(found.values))}
+    return prepared.sql, named if prepared.order is None else tuple(named[k] for k in prepared.order)
 
 
 def search_values(parameters: dict[int, str]) -> tuple[str, list]:

@@ -13,13 +13,15 @@ nummeraanduiding (11.90) where the address has one, else the identificatiecode v
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
 
 from ..catalogue import NIET_INGEZETENE_REDENEN
+from ..storage.database import Prepared
 from ..storage.mapping import STORAGE, CategoryStorage
 from ..storage.schema import lo3_adres, lo3_pl
 from .search import Parameter, condition
@@ -45,10 +47,24 @@ class Addresses:
     def __bool__(self) -> bool:
         return bool(self.nummeraanduidingen or self.verblijfplaatsen or self.adres_ids)
 
-    def condition(self, address):
-        return or_(address.c.nummer_aand_ident_code.in_(self.nummeraanduidingen),
-                   address.c.verblijf_plaats_ident_code.in_(self.verblijfplaatsen),
-                   address.c.adres_id.in_(self.adres_ids))
+    def bound(self) -> tuple[tuple[int, int, int], dict]:
+        """(how many identities of each kind, their values for :func:`_same_address`)."""
+        kinds = (sorted(self.nummeraanduidingen), sorted(self.verblijfplaatsen), sorted(self.adres_ids))
+        values = {f"{prefix}{i}": value for prefix, identities in zip("nva", kinds)
+                  for i, value in enumerate(identities)}
+        return tuple(len(identities) for identities in kinds), values
+
+
+def _same_address(address, counts: tuple[int, int, int]):
+    """The condition that an address is one of :meth:`Addresses.bound`'s, its values bound
+    as n0…, v0…, a0…."""
+    columns = (address.c.nummer_aand_ident_code, address.c.verblijf_plaats_ident_code,
+               address.c.adres_id)
+    return or_(*[column.in_([bindparam(f"{prefix}{i}") for i in range(count)])
+                 for column, prefix, count in zip(columns, "nva", counts) if count])
+
+
+_VALUES = re.compile(r"[nvap][0-9]+")  # the bound values of the statements made once here
 
 
 @lru_cache(maxsize=None)
@@ -58,8 +74,8 @@ def _resident_rows(categorie: int):
     storage = STORAGE[categorie]
     table, address = storage.table.alias(), lo3_adres.alias()
     reden = lo3_pl.c.bijhouding_opschort_reden
-    alive = (reden.in_(NIET_INGEZETENE_REDENEN) if categorie == 16
-             else or_(reden.is_(None), reden.not_in(["O", "W"])))
+    alive = (reden.in_([literal(r) for r in sorted(NIET_INGEZETENE_REDENEN)]) if categorie == 16
+             else or_(reden.is_(None), reden.not_in([literal("O"), literal("W")])))
     query = (select(table.c.pl_id, address.c.adres_id, address.c.nummer_aand_ident_code,
                     address.c.verblijf_plaats_ident_code)
              .select_from(table.join(address, table.c.adres_id == address.c.adres_id)
@@ -101,21 +117,28 @@ def addresses_of(conn: Connection, parameters: list[Parameter], limit: int) -> t
 def addresses_of_persons(conn: Connection, pl_ids: list[int]) -> list[Addresses]:
     """Entry 1: the address each person is registered on (16 for a niet-ingezetene with one)."""
     result = {8: Addresses(8), 16: Addresses(16)}
-    reden = {pl_id: r for pl_id, r in conn.execute(
-        select(lo3_pl.c.pl_id, lo3_pl.c.bijhouding_opschort_reden).where(lo3_pl.c.pl_id.in_(pl_ids)))}
-    for categorie in (16, 8):
-        storage = STORAGE[categorie]
-        table = storage.table
-        rows = conn.execute(
-            select(table.c.pl_id, lo3_adres.c.adres_id, lo3_adres.c.nummer_aand_ident_code,
-                   lo3_adres.c.verblijf_plaats_ident_code)
-            .select_from(table.join(lo3_adres, table.c.adres_id == lo3_adres.c.adres_id))
-            .where(table.c.pl_id.in_(pl_ids), table.c.volg_nr == 0, table.c.onjuist_ind.is_(None)))
-        for pl_id, *identity in rows:
-            niet_ingezetene = reden.get(pl_id) in NIET_INGEZETENE_REDENEN
-            if (categorie == 16) == niet_ingezetene:
-                result[categorie].add(*identity)
+    values = {f"p{i}": pl_id for i, pl_id in enumerate(pl_ids)}
+    for categorie, reden, *identity in _registrations(len(pl_ids), conn.dialect).run(conn, values):
+        if (categorie == 16) == (reden in NIET_INGEZETENE_REDENEN):
+            result[categorie].add(*identity)
     return [a for a in result.values() if a]
+
+
+@lru_cache(maxsize=64)
+def _registrations(count: int, dialect) -> Prepared:
+    """The actual addresses (08 and 16) of ``count`` PLs (p0, p1, …): category, the PL's
+    opschorting reden, adres_id, nummeraanduiding, verblijfplaats."""
+    pl_ids = [bindparam(f"p{i}") for i in range(count)]
+    selects = []
+    for categorie in (16, 8):
+        table = STORAGE[categorie].table
+        selects.append(
+            select(literal(categorie), lo3_pl.c.bijhouding_opschort_reden, lo3_adres.c.adres_id,
+                   lo3_adres.c.nummer_aand_ident_code, lo3_adres.c.verblijf_plaats_ident_code)
+            .select_from(table.join(lo3_adres, table.c.adres_id == lo3_adres.c.adres_id)
+                         .join(lo3_pl, lo3_pl.c.pl_id == table.c.pl_id))
+            .where(table.c.pl_id.in_(pl_ids), table.c.volg_nr == 0, table.c.onjuist_ind.is_(None)))
+    return Prepared.of(union_all(*selects), dialect, _VALUES)
 
 
 def residents(conn: Connection, addresses: list[Addresses], parameters: list[Parameter],
@@ -127,9 +150,21 @@ def residents(conn: Connection, addresses: list[Addresses], parameters: list[Par
     """
     found: set[int] = set()
     for group in addresses:
-        table, address, query = _resident_rows(group.categorie)
+        counts, values = group.bound()
         own = [p for p in parameters if p[0].categorie.nummer == group.categorie]
-        query = query.where(group.condition(address),
-                            *_conditions(own, table, address, on_address=False))
-        found.update(pl_id for pl_id, *_ in conn.execute(query.limit(limit + 1)))
+        if own:  # refined by rubrieken of its own: a statement made for this request
+            table, address, query = _resident_rows(group.categorie)
+            query = query.where(_same_address(address, counts),
+                                *_conditions(own, table, address, on_address=False))
+            rows = conn.execute(query.limit(limit + 1), values)
+        else:
+            rows = _residents(group.categorie, counts, limit + 1, conn.dialect).run(conn, values)
+        found.update(pl_id for pl_id, *_ in rows)
     return sorted(found)[:limit + 1]
+
+
+@lru_cache(maxsize=256)
+def _residents(categorie: int, counts: tuple[int, int, int], limit: int, dialect) -> Prepared:
+    """The living residents at the addresses of :meth:`Addresses.bound` with these counts."""
+    _, address, query = _resident_rows(categorie)
+    return Prepared.of(query.where(_same_address(address, counts)).limit(limit), dialect, _VALUES)

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 from .. import catalogue
 from ..catalogue import Rubriek
 from ..charset import fold, has_diacritics
-from ..storage.database import fetch
+from ..storage.database import Prepared
 from ..storage.mapping import STORAGE, CategoryStorage, StoredElement
 from ..storage.schema import lo3_adres, lo3_pl
 from .zoekwaarde import LIKE_ESCAPE, WILDCARD, Zoekwaarde, anchors, like_pattern
@@ -267,8 +267,8 @@ class Search:
 
     def run(self, conn: Connection) -> list[int]:
         """The pl_ids found, in pl_id order."""
-        compiled = _compiled(self.shape, conn.dialect)
-        return sorted(pl_id for pl_id, in fetch(conn, compiled.sql, compiled.parameters(self.values)))
+        values = {VALUE.format(i): v for i, v in enumerate(self.values)}
+        return sorted(pl_id for pl_id, in _prepared(self.shape, conn.dialect).run(conn, values))
 
 
 @lru_cache(maxsize=1024)
@@ -290,27 +290,9 @@ def _statement(shape: tuple):
     return query.limit(limit) if limit else query
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    """A statement's SQL for one dialect, and how its parameters are passed to the driver."""
-
-    sql: str
-    order: tuple[str, ...] | None  # positional drivers (SQLite): the names in order
-    fixed: dict  # values that are part of the shape (persoon_type, the limit, …)
-
-    def parameters(self, values: list):
-        named = dict(self.fixed)
-        named.update((VALUE.format(i), v) for i, v in enumerate(values))
-        return named if self.order is None else tuple(named[name] for name in self.order)
-
-
 @lru_cache(maxsize=4096)
-def _compiled(shape: tuple, dialect) -> _Compiled:
-    compiled = _statement(shape).compile(dialect=dialect)
-    fixed = {name: bind.value for bind, name in compiled.bind_names.items()
-             if not _VALUE.fullmatch(bind.key)}
-    order = tuple(compiled.positiontup) if compiled.positional else None
-    return _Compiled(compiled.string, order, fixed)
+def _prepared(shape: tuple, dialect) -> Prepared:
+    return Prepared.of(_statement(shape), dialect, _VALUE)
 
 
 def search_query(parameters: list[Parameter], *, historie: bool = False, limit: int | None = None):

@@ -4,10 +4,12 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, event, inspect, text
@@ -245,6 +247,37 @@ def retry_lost(work: Callable, *args):
 def _cancelled(error: OperationalError) -> bool:
     """Whether the database stopped the statement for its deadline."""
     return getattr(error.orig, "sqlstate", None) == "57014" or "interrupted" in str(error.orig)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A SQLAlchemy statement compiled once for a dialect and run through :func:`fetch`.
+
+    Building and compiling a statement costs many times what running a short indexed one
+    does, so the hot statements are made once per shape. The values a run supplies are the
+    bound parameters whose names match ``variable``; the others are part of the statement
+    (literals SQLAlchemy binds, a LIMIT) and kept here.
+    """
+
+    sql: str
+    order: tuple[str, ...] | None  # positional drivers (SQLite): the parameter names in order
+    fixed: dict
+
+    @classmethod
+    def of(cls, statement, dialect, variable: re.Pattern) -> "Prepared":
+        compiled = statement.compile(dialect=dialect)
+        if "POSTCOMPILE" in compiled.string:  # an IN of a Python list: its length varies
+            raise ValueError("a prepared statement needs a bindparam per value of an IN")
+        fixed = {name: bind.value for bind, name in compiled.bind_names.items()
+                 if not variable.fullmatch(bind.key)}
+        return cls(compiled.string, tuple(compiled.positiontup) if compiled.positional else None,
+                   fixed)
+
+    def run(self, conn: Connection, values: dict) -> list[tuple]:
+        named = dict(self.fixed)
+        named.update(values)
+        return fetch(conn, self.sql, named if self.order is None else
+                     tuple(named[name] for name in self.order))
 
 
 def fetch(conn: Connection, sql: str, parameters) -> list[tuple]:
