@@ -29,23 +29,24 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
+import re
 import secrets
 import threading
 import time
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from . import catalogue
 from .afnemer import Afnemer
 from .foutcodes import Fout
-from .storage.database import Connections, retry_lost
+from .storage.database import Connections, Prepared, retry_lost
 from .storage.schema import adhoc_gebruiker, berichten_mailbox, lo3_autorisatie, lo3_voorwaarde_regel_aut
 from .voorwaarderegel import Voorwaarderegel, VoorwaarderegelError
 
@@ -202,6 +203,8 @@ class Passwords:
 
     def _reset(self, conn, name, now: float) -> bool:
         """A good login: the count back to 0, unless ``name`` is locked; whether it is not."""
+        if _state(self.table, self.key, conn.dialect).run(conn, {"name": name}) == [(0, None)]:
+            return True  # what nearly every login finds: no failures, no lock
         t = self.table.c
         state = conn.execute(select(t.mislukte_pogingen, t.geblokkeerd_tot)
                              .where(self.key == name)).one_or_none()
@@ -226,6 +229,15 @@ class Passwords:
 # how long a lock lasts, by the failure that sets it: the LOCK_AFTER-th, the next, …
 _LOCK_SECONDS = [LOCK_FIRST * 2 ** n for n in range(20) if LOCK_FIRST * 2 ** n < LOCK_MAX]
 STATEMENT_SECONDS = 10
+
+
+@lru_cache(maxsize=16)
+def _state(table, key, dialect) -> Prepared:
+    """The failure count and lock of a name, in a statement made once (it runs on every
+    remembered login)."""
+    t = table.c
+    return Prepared.of(select(t.mislukte_pogingen, t.geblokkeerd_tot).where(key == bindparam("name")),
+                       dialect, re.compile("name"))
 
 
 def _locked(until: dt.datetime | None, now: float) -> bool:

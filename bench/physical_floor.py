@@ -54,9 +54,9 @@ from adhoc_ws.app import build  # noqa: E402
 from adhoc_ws.charset import fold, has_diacritics  # noqa: E402
 from adhoc_ws.query import search  # noqa: E402
 from adhoc_ws.query.zoekwaarde import Zoekwaarde  # noqa: E402
-from adhoc_ws.service import AdhocService  # noqa: E402
+from adhoc_ws.service import SEARCH_TIMEOUT, AdhocService  # noqa: E402
 from adhoc_ws.storage import reader  # noqa: E402
-from adhoc_ws.storage.database import SESSION_SETTINGS  # noqa: E402
+from adhoc_ws.storage.database import SESSION_SETTINGS, Connections  # noqa: E402
 from adhoc_ws.storage.mapping import STORAGE  # noqa: E402
 from adhoc_ws.storage.schema import adhoc_protocol, lo3_pl, lo3_pl_persoon  # noqa: E402
 
@@ -360,7 +360,10 @@ def main():
         fill(engine, args.size)
         load_afnemers(engine, ROOT / "fixtures" / "afnemers" / "demo-afnemers.json")
         persons = samples(engine, args.persons)
-        apps = {"floor": Floor(engine), "adhoc-ws": build(AdhocService(engine, accounts=Accounts(engine)))}
+        connections = Connections(engine, SEARCH_TIMEOUT)  # as adhoc-ws serve: one per thread, for both
+        adhoc = AdhocService(engine, accounts=Accounts(engine, connections=connections),
+                             connections=connections)
+        apps = {"floor": Floor(engine), "adhoc-ws": build(adhoc)}
         monitor = open_db(backend, args.size) if backend == "postgresql" else None
         database_cpu = (lambda: cpu_of(backend_pids(monitor))) if monitor else (lambda: 0.0)
         for query in args.queries:
