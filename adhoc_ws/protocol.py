@@ -282,8 +282,7 @@ def _unavailable(error: Exception, engine: Engine) -> bool:
 
 
 def _insert(dialect, table: Table, rows: list[dict]) -> tuple[str, list]:
-    """One INSERT of these rows (each with the keys of the first) in the driver's own terms
-    (SQLite keeps times as text)."""
+    """One INSERT of these rows (each with the keys of the first) in the driver's own terms."""
     sql, columns = _statement(dialect, table, tuple(rows[0]), len(rows))
     return sql, [row.get(name) if process is None else process(row.get(name))
                  for row in rows for name, process in columns]
@@ -291,9 +290,13 @@ def _insert(dialect, table: Table, rows: list[dict]) -> tuple[str, list]:
 
 @lru_cache(maxsize=256)
 def _statement(dialect, table: Table, keys: tuple[str, ...], count: int) -> tuple[str, list]:
-    """The INSERT of ``count`` rows of ``keys``, and (name, the driver's bind processor or
-    None) of each of its columns, in the table's order."""
-    columns = [(c.name, c.type.bind_processor(dialect)) for c in table.c if c.name in keys]
+    """The INSERT of ``count`` rows of ``keys``, and (name, bind processor or None) of each of
+    its columns, in the table's order. Each value goes in as SQLAlchemy writes it on this
+    backend (on SQLite a time is a text with microseconds, which is what the filters of
+    :func:`entries` compare with), never through the sqlite3 module's default datetime adapter
+    (deprecated since Python 3.12)."""
+    columns = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect))
+               for c in table.c if c.name in keys]
     mark = "?" if dialect.name == "sqlite" else "%s"
     one = f"({', '.join([mark] * len(columns))})"
     names = ", ".join(name for name, _ in columns)

@@ -13,13 +13,15 @@ import time
 from pathlib import Path
 
 from lxml import etree
-from spyne import MethodContext
-from spyne.protocol.soap import Soap11
-from spyne.server.null import NullServer
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+
+import adhoc_ws.soap.spyne_compat  # noqa: E402,F401  (before spyne; see its docstring)
+from spyne import MethodContext  # noqa: E402
+from spyne.protocol.soap import Soap11  # noqa: E402
+from spyne.server.null import NullServer  # noqa: E402
 
 from adhoc_ws import catalogue  # noqa: E402
 from adhoc_ws.answer import apply_masker, success  # noqa: E402

@@ -7,13 +7,16 @@ each database here lives in a schema of its own, dropped afterwards.
 from __future__ import annotations
 
 import os
+import socket
 import threading
+import time
 import uuid
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -53,7 +56,7 @@ class Backend:
             database.init(engine)
             return engine, engine.dispose
         schema = f"adhoc_test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(PG_URL, poolclass=NullPool)
+        admin = create_engine(database.with_driver(PG_URL), poolclass=NullPool)
         with admin.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         separator = "&" if "?" in PG_URL else "?"
@@ -112,6 +115,33 @@ def serve_in_thread(app):
 
 
 ENDPOINT = "/gba-v/online/lo3services/adhoc"
+STARTUP = 120.0  # seconds a service started by a test may take (the machine may be slow and busy)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_answering(url: str, process, **request_args) -> None:
+    """Wait until ``url`` answers over HTTP (any status) or the child ``process`` has died.
+
+    A refused connection or a read timeout only means "not ready yet"; only after
+    :data:`STARTUP` seconds does the wait fail.
+    """
+    deadline = time.monotonic() + STARTUP
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.communicate()[0]
+            raise AssertionError(f"the service ended ({process.returncode}) before answering:\n"
+                                 f"{output.decode(errors='replace') if output else ''}")
+        try:
+            requests.get(url, timeout=5, **request_args)
+            return
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {STARTUP:.0f} s")
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,8 @@
 """The adhoc-ws command, as a person at a terminal uses it, on both backends."""
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import requests
 import zeep
@@ -13,7 +11,7 @@ from click.testing import CliRunner
 
 from adhoc_ws.cli import main
 
-from conftest import ENDPOINT, FIXTURES, ROOT, url_of
+from conftest import ENDPOINT, FIXTURES, ROOT, free_port, url_of, wait_until_answering
 from samples import persoon, wrap
 
 
@@ -61,26 +59,15 @@ def test_wsdl_prints_the_checked_in_file():
     assert run("wsdl")[1].encode() == (ROOT / "wsdl" / "adhoc-ws.wsdl").read_bytes()
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_demo_answers_a_legacy_client(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ADHOC_WS_DB": f"sqlite:///{tmp_path / 'demo.sqlite'}"}
     server = subprocess.Popen([sys.executable, "-m", "adhoc_ws.cli", "serve", "--demo",
                                "--port", str(port)], env=env, cwd=tmp_path,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}{ENDPOINT}"
-        for _ in range(100):
-            try:
-                requests.get(url, timeout=1)
-                break
-            except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine
-                time.sleep(0.2)
+        wait_until_answering(f"http://127.0.0.1:{port}/health", server)
         for auth, expected in ((("demo", "Demo-Wachtwoord-2026"), "Aantal: 1."),
                                (None, "Ongeldige combinatie gebruikersnaam/wachtwoord.")):
             session = requests.Session()

@@ -9,10 +9,17 @@ from adhoc_ws.query.search import Search
 from adhoc_ws.query.zoekwaarde import Zoekwaarde
 from adhoc_ws.service import AdhocService
 from adhoc_ws.storage import loader
-from adhoc_ws.storage.database import Connections
+from adhoc_ws.storage.database import Connections, open_engine
 from adhoc_ws.vraag import Vraag, Zoekparameter
 
 from samples import persoon, wrap
+
+
+def test_a_postgresql_url_without_a_driver_uses_the_installed_one():
+    """psycopg 3, the driver adhoc-ws depends on (SQLAlchemy 2.0 would look for psycopg2)."""
+    engine = open_engine("postgresql://someone:geheim@db.example/adhoc")
+    assert engine.dialect.driver == "psycopg"
+    assert engine.url.password == "geheim" and engine.url.database == "adhoc"
 
 
 def test_a_thread_keeps_its_connection_and_threads_do_not_share(engine):

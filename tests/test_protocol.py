@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, text
@@ -26,6 +27,25 @@ def test_an_entry_is_committed_when_record_returns(engine):
     assert (row.referentie, row.masker, row.a_nummers, row.resultaat) == \
         ("ref-1", "010120 010240", "0000000001", "A000")
     assert protocol.entries(engine, since=row.tijdstip, a_nummer="0000000001")
+
+
+def test_the_time_filters_find_an_entry_of_a_whole_second(engine, monkeypatch):
+    """Stored as SQLAlchemy binds the filter's time (SQLite: text with microseconds)."""
+    moment = dt.datetime(2026, 3, 1, 12, 0, 0)
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return moment
+
+    monkeypatch.setattr(protocol, "dt", SimpleNamespace(datetime=Clock))
+    protocol.Recorder(engine).record(entry(1))
+    (row,) = protocol.entries(engine)
+    assert row.tijdstip == moment
+    assert protocol.entries(engine, since=moment)
+    assert protocol.entries(engine, until=moment + dt.timedelta(microseconds=1))
+    assert not protocol.entries(engine, since=moment + dt.timedelta(microseconds=1))
+    assert not protocol.entries(engine, until=moment)
 
 
 def test_requests_that_arrive_together_are_committed_together(engine, monkeypatch):

@@ -14,7 +14,7 @@ from adhoc_ws.service import AdhocService
 from adhoc_ws.app import build as build_app
 from adhoc_ws.storage import database, loader
 
-from conftest import ENDPOINT, FIXTURES, serve_in_thread
+from conftest import ENDPOINT, FIXTURES, free_port, serve_in_thread, wait_until_answering
 
 BSN_VRAAG = (b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
              b'xmlns:v="http://www.bprbzk.nl/GBA/LRDPlus/version1.1"><s:Body><v:vraag><v:in0>'
@@ -27,20 +27,47 @@ def _openssl(*args, cwd):
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
 
 
+# Certificates as a real CA makes them (Python 3.13's ssl checks them strictly by default).
+OPENSSL_CNF = """\
+[req]
+distinguished_name = dn
+[dn]
+[ca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[client]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+"""
+
+
 @pytest.fixture(scope="module")
 def certs(tmp_path_factory):
     """A CA, a server certificate for 127.0.0.1, a client certificate, and a stranger's."""
     d = tmp_path_factory.mktemp("certs")
+    (d / "openssl.cnf").write_text(OPENSSL_CNF)
     for ca in ("ca", "other-ca"):
-        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                 f"/CN=adhoc-ws test {ca}", "-keyout", f"{ca}.key", "-out", f"{ca}.pem", cwd=d)
-    (d / "san.cnf").write_text("subjectAltName=IP:127.0.0.1\n")
-    for name, ca, extra in (("server", "ca", ["-extfile", "san.cnf"]), ("client", "ca", []),
-                            ("stranger", "other-ca", [])):
-        _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+        _openssl("req", "-x509", "-config", "openssl.cnf", "-extensions", "ca", "-newkey", "rsa:2048",
+                 "-nodes", "-days", "2", "-subj", f"/CN=adhoc-ws test {ca}",
+                 "-keyout", f"{ca}.key", "-out", f"{ca}.pem", cwd=d)
+    for name, ca, kind in (("server", "ca", "server"), ("client", "ca", "client"),
+                           ("stranger", "other-ca", "client")):
+        _openssl("req", "-config", "openssl.cnf", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
                  "-keyout", f"{name}.key", "-out", f"{name}.csr", cwd=d)
         _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey", f"{ca}.key",
-                 "-CAcreateserial", "-days", "2", "-out", f"{name}.pem", *extra, cwd=d)
+                 "-CAcreateserial", "-days", "2", "-extfile", "openssl.cnf", "-extensions", kind,
+                 "-out", f"{name}.pem", cwd=d)
     return d
 
 
@@ -54,30 +81,18 @@ def demo_db(tmp_path_factory):
     return f"sqlite:///{path}"
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Served:
     """``adhoc-ws serve`` as a child process."""
 
     def __init__(self, db, *args):
-        self.port = _free_port()
+        self.port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "adhoc_ws.cli", "--db", db, "serve", "--open", "--workers", "1",
              "--port", str(self.port), *map(str, args)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
-    def wait_until_listening(self):
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("adhoc-ws serve did not start")
+    def wait_until_answering(self, scheme="http", **request_args):
+        wait_until_answering(f"{scheme}://127.0.0.1:{self.port}/health", self.process, **request_args)
 
     def stop(self):
         if self.process.poll() is None:
@@ -90,7 +105,8 @@ class Served:
 def tls_server(demo_db, certs):
     served = Served(demo_db, "--tls-cert", certs / "server.pem", "--tls-key", certs / "server.key",
                     "--tls-client-ca", certs / "ca.pem")
-    served.wait_until_listening()
+    served.wait_until_answering("https", verify=str(certs / "ca.pem"),
+                                cert=(str(certs / "client.pem"), str(certs / "client.key")))
     yield served
     served.stop()
 
@@ -113,7 +129,7 @@ def test_tls_refuses_a_client_without_a_trusted_certificate(tls_server, certs, c
 
 def test_sigterm_lets_a_request_in_progress_finish(demo_db):
     served = Served(demo_db)
-    served.wait_until_listening()
+    served.wait_until_answering()
     with socket.create_connection(("127.0.0.1", served.port), timeout=20) as conn:
         conn.sendall(b"POST " + ENDPOINT.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
                      b"Connection: close\r\nContent-Length: " + str(len(BSN_VRAAG)).encode() + b"\r\n\r\n"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.schema import CreateIndex
 
@@ -31,9 +31,18 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get(ENV_VAR) or DEFAULT_URL
 
 
+def with_driver(url: str) -> str:
+    """``postgresql://…`` with the driver adhoc-ws installs (psycopg 3) named, as
+    SQLAlchemy 2.0 would otherwise look for psycopg2; any other URL as it is."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
 def open_engine(url: str | None = None, *, pool_size: int | None = None) -> Engine:
     """An engine on ``url``; ``pool_size`` connections kept (default 5, and 10 more at need)."""
-    url = database_url(url)
+    url = with_driver(database_url(url))
     pool = {} if pool_size is None else {"pool_size": pool_size}
     if url.startswith("sqlite"):
         # a writer waits up to 30 s for another (bulk loads in several processes)
