@@ -515,7 +515,12 @@ class Loaded(NamedTuple):
 
 def load_afnemers(engine: Engine, path: str | Path) -> Loaded:
     """Check the whole file, then store every afnemer and mailbox in it, in one transaction."""
-    afnemers, mailboxen = read_autorisatie_file(path)
+    return store_afnemers(engine, *read_autorisatie_file(path))
+
+
+def store_afnemers(engine: Engine, afnemers: list[dict], mailboxen: list[dict]) -> Loaded:
+    """Store the afnemers and mailboxen of a checked file (:func:`read_autorisatie_file`), in
+    one transaction."""
     hasher = PasswordHasher()
     with engine.begin() as conn:
         for mailbox in mailboxen:

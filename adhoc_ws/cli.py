@@ -1,4 +1,10 @@
-"""The ``adhoc-ws`` command: init, load, import-gbav, serve, vraag, …"""
+"""The ``adhoc-ws`` command: init, load, import-gbav, serve, vraag, …
+
+A user's mistake (a wrong database URL, a database without tables, one that cannot be
+reached, a file that cannot be read, a bad option value) is one line and exit status 1, never
+a traceback. Commands that only read (``vraag``, ``protocol``) never make a database: a
+SQLite file that is not there stays not there.
+"""
 from __future__ import annotations
 
 import json
@@ -9,9 +15,11 @@ import time
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from . import catalogue, oauth, protocol, serving, web
-from .accounts import Accounts, AfnemersFileError, load_afnemers
+from .accounts import Accounts, AfnemersFileError, load_afnemers, read_autorisatie_file, store_afnemers
 from .answer import Antwoord
 from .afnemer import OPEN
 from .berichten.versturen import ROUTERING_MAILBOX
@@ -30,13 +38,66 @@ def demo_fixtures() -> Path:
     return here if here.is_dir() else Path(sys.prefix) / "share" / "adhoc-ws" / "fixtures"
 
 
-def _engine(ctx):
-    engine = database.open_engine(ctx.obj["db"])
+def _shown(url: str) -> str:
+    """A database URL to show: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _engine(ctx, *, create: bool = False):
+    """The database of ``--db``. Unless ``create`` (a command that makes the tables it lacks),
+    it must have the adhoc-ws tables; it is then opened once here, to say so in one line."""
+    url = ctx.obj["db"]
+    shown = _shown(url)
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        backend = None
+    if backend not in ("sqlite", "postgresql"):
+        raise click.ClickException(f"{shown} is not a database URL adhoc-ws uses: give "
+                                   f"sqlite:///FILE or postgresql://user@host/name")
+    no_tables = click.ClickException(f"no adhoc-ws tables in {shown}: run adhoc-ws init or load first")
+    if not create and _sqlite_file_missing(url):
+        raise no_tables
+    try:
+        engine = database.open_engine(url)
+    except (ArgumentError, ImportError) as e:
+        raise click.ClickException(f"cannot open {shown}: {e}") from None
     ctx.call_on_close(engine.dispose)
+    if not create:
+        missing = database.missing_tables(engine)
+        if len(missing) == len(database.metadata.tables):
+            raise no_tables
+        if missing:
+            raise click.ClickException(f"{shown} lacks the adhoc-ws tables {', '.join(missing)}: "
+                                       f"run adhoc-ws init")
     return engine
 
 
-@click.group()
+def _sqlite_file_missing(url: str) -> bool:
+    parsed = make_url(url)
+    path = parsed.database
+    return (parsed.get_backend_name() == "sqlite" and bool(path) and path != ":memory:"
+            and not path.startswith("file:") and not Path(path).exists())
+
+
+class _Command(click.Group):
+    """Turns what the database or the file system refuses into one line, without traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as e:
+            reason = (str(e.orig).strip().splitlines() or [type(e.orig).__name__])[0]
+            raise click.ClickException(f"cannot use the database {_shown(ctx.obj['db'])}: {reason}") from None
+        except OSError as e:
+            where = f"{e.filename}: " if e.filename else ""
+            raise click.ClickException(f"{where}{e.strerror or e}") from None
+
+
+@click.group(cls=_Command)
 @click.option("--db", envvar=database.ENV_VAR, default=None, metavar="URL",
               help=f"Database URL (default: ${database.ENV_VAR}, else {database.DEFAULT_URL}). "
                    "postgresql://user@host/name works the same.")
@@ -50,8 +111,8 @@ def main(ctx, db):
 @click.pass_context
 def init(ctx):
     """Create the tables (existing data is kept)."""
-    database.init(_engine(ctx))
-    click.echo(f"initialised {ctx.obj['db']}")
+    database.init(_engine(ctx, create=True))
+    click.echo(f"initialised {_shown(ctx.obj['db'])}")
 
 
 @main.command()
@@ -62,28 +123,42 @@ def load(ctx, files):
 
     A persoonslijst whose A-nummer is already stored replaces the stored one.
     """
-    engine = _engine(ctx)
+    pls = _read(_json_files(files))
+    engine = _engine(ctx, create=True)
     database.init(engine)
-    _load(engine, _json_files(files))
+    _load(engine, pls)
 
 
 def _json_files(paths) -> list[Path]:
     found = []
     for p in map(Path, paths):
-        found += sorted(p.glob("*.json")) if p.is_dir() else [p]
+        if p.is_dir():
+            in_folder = sorted(p.glob("*.json"))
+            if not in_folder:
+                raise click.ClickException(f"nothing loaded: no .json files in {p}")
+            found += in_folder
+        else:
+            found.append(p)
     return found
 
 
-def _load(engine, files: list[Path]) -> int:
+def _read(files: list[Path]) -> list[tuple[Path, list]]:
+    """The persoonslijsten of each file, checked (before any database is touched)."""
     try:
-        pls = [(f, loader.read_file(f)) for f in files]
+        return [(f, loader.read_file(f)) for f in files]
+    except loader.LoadError as e:
+        raise click.ClickException(f"nothing loaded: {e}") from None
+
+
+def _load(engine, pls: list[tuple[Path, list]]) -> int:
+    try:
         total = sum(len(p) for _, p in pls)
         with click.progressbar(length=total, label="loading", file=sys.stderr,
                                show_pos=True) as bar:
             count = loader.load_checked(engine, pls, progress=bar.update)
     except loader.LoadError as e:
         raise click.ClickException(f"nothing loaded: {e}") from None
-    click.echo(f"loaded {count} persoonslijsten from {len(files)} file(s)")
+    click.echo(f"loaded {count} persoonslijsten from {len(pls)} file(s)")
     return count
 
 
@@ -96,7 +171,7 @@ def import_gbav(ctx, files):
     A persoonslijst whose A-nummer is already stored is left as it is, so an import can be
     repeated. The SQL is read, never executed.
     """
-    engine = _engine(ctx)
+    engine = _engine(ctx, create=True)
     started = time.perf_counter()
     try:
         summary = gbav.import_files(engine, files)
@@ -139,12 +214,13 @@ search_timeout = click.option(
 def afnemers(ctx, file):
     """Load afnemers (autorisatie, accounts) and Berichten API mailboxes from an autorisatie
     file, all or nothing."""
-    engine = _engine(ctx)
-    database.init(engine)
     try:
-        loaded = load_afnemers(engine, file)
+        checked = read_autorisatie_file(file)
     except AfnemersFileError as e:
         raise click.ClickException(f"nothing loaded: {e}") from None
+    engine = _engine(ctx, create=True)
+    database.init(engine)
+    loaded = store_afnemers(engine, *checked)
     click.echo(f"loaded {loaded.afnemers} afnemer(s) and {loaded.mailboxen} mailbox(es) from {file}")
 
 
@@ -158,7 +234,7 @@ def generate(ctx, count, seed, processes):
     """Add a synthetic, realistic population (households, history, RNI, overledenen)."""
     from .generate import TooMany, generate as make
 
-    engine = _engine(ctx)
+    engine = _engine(ctx, create=True)
     started = time.perf_counter()
     with click.progressbar(length=count, label="generating", file=sys.stderr, show_pos=True) as bar:
         try:
@@ -175,7 +251,7 @@ def generate(ctx, count, seed, processes):
 @click.option("--until", type=click.DateTime(), help="Before this moment")
 @click.option("--anummer", help="Only requests that delivered this A-nummer (pl:<pl_id> for a PL without one)")
 @click.option("--resultaat", help="Only this result, e.g. A000, G033, X010")
-@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 @click.pass_context
 def protocol_command(ctx, afnemer, since, until, anummer, resultaat, limit):
     """List the protocol of vragen and adresvragen, newest first."""
@@ -215,7 +291,7 @@ def route(ctx, bsn, anummer):
 @main.command()
 @click.option("--bsn", help="Only decisions for this BSN")
 @click.option("--anummer", help="Only decisions for this A-nummer (Og11)")
-@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 @click.pass_context
 def routeringen(ctx, bsn, anummer, limit):
     """List the routeringsvoorziening's decisions, newest first."""
@@ -236,7 +312,7 @@ def routeringen(ctx, bsn, anummer, limit):
 @click.option("--inhoud", is_flag=True, help="Print each message's berichtInhoud")
 @click.option("--lo3", type=click.Path(file_okay=False), metavar="DIR",
               help="Write each Vb01 as an LO3 message in Teletex (<berichtTransportId>.GBA)")
-@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 @click.pass_context
 def berichten(ctx, mailbox, alles, inhoud, lo3, limit):
     """List a mailbox of the Berichten API, newest first (nothing changes for its owner)."""
@@ -298,10 +374,10 @@ def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, g
     except (OSError, ValueError) as e:
         raise click.UsageError(f"--token-key: {e}") from None
     url = ctx.obj["db"]
-    engine = database.open_engine(url)
+    engine = _engine(ctx, create=True)
     database.init(engine)
     if demo:
-        _load(engine, _json_files([demo_fixtures()]))
+        _load(engine, _read(_json_files([demo_fixtures()])))
         load_afnemers(engine, demo_fixtures() / "afnemers" / "demo-afnemers.json")
     if open_access:
         log.warning("--open: every request is served without authentication, with every rubriek")
@@ -339,10 +415,17 @@ def wsdl(location):
     click.echo(served_wsdl(location).decode(), nl=False)
 
 
+def _rubrieknummer(text: str, option: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a rubrieknummer (e.g. 10240)", param_hint=option) from None
+
+
 def _rubrieken(text: str, *, default: list[int]) -> list[int]:
     if not text:
         return default
-    return [int(r) for r in text.replace(",", " ").split()]
+    return [_rubrieknummer(r, "--masker") for r in text.replace(",", " ").split()]
 
 
 @main.command()
@@ -357,7 +440,8 @@ def _rubrieken(text: str, *, default: list[int]) -> list[int]:
                                            "(default: every actual rubriek)")
 @click.option("--historie", is_flag=True, help="Also search historic voorkomens")
 @click.option("--adresvraag", is_flag=True, help="Ask an adresvraag")
-@click.option("--afnemer", help="Ask with this afnemer's autorisatie (default: every rubriek)")
+@click.option("--afnemer", type=click.IntRange(min=0), metavar="AFNEMERSINDICATIE",
+              help="Ask with this afnemer's autorisatie (default: every rubriek)")
 @search_timeout
 @click.pass_context
 def vraag(ctx, anummer, bsn, geslachtsnaam, geboortedatum, postcode, params, masker, historie,
@@ -368,13 +452,13 @@ def vraag(ctx, anummer, bsn, geslachtsnaam, geboortedatum, postcode, params, mas
                    (10310, geboortedatum), (81160, postcode)) if v is not None]
     for p in params:
         rubriek, _, waarde = p.partition("=")
-        parameters.append(Zoekparameter(int(rubriek), waarde))
+        parameters.append(Zoekparameter(_rubrieknummer(rubriek, "--param"), waarde))
     actual = [r.nummer for r in catalogue.RUBRIEKEN.values() if not r.historic]
     question = Vraag(int(adresvraag), int(historie), _rubrieken(masker, default=actual), parameters)
     engine = _engine(ctx)
     who = OPEN
-    if afnemer:
-        who = Accounts(engine).afnemer(afnemer)
+    if afnemer is not None:
+        who = Accounts(engine).afnemer(str(afnemer))
         if who is None:
             raise click.ClickException(f"no current autorisatie for afnemer {afnemer}")
     answer = AdhocService(engine, search_timeout=search_timeout).vraag(question, afnemer=who)

@@ -1,12 +1,12 @@
 """Test fixtures: a database on each backend, the demo data, and a running service.
 
 Every test that takes ``engine`` or ``demo_engine`` runs twice: on SQLite and on PostgreSQL.
-PostgreSQL is the server at ``$ADHOC_WS_TEST_PG`` (default the local one, database ``test``);
+PostgreSQL is the server at ``$ADHOC_WS_TEST_PG`` (default the local one, database ``test``,
+created when missing; see ``pgserver.py`` for what happens when it cannot be reached);
 each database here lives in a schema of its own, dropped afterwards.
 """
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -24,10 +24,36 @@ from adhoc_ws.service import AdhocService
 from adhoc_ws.app import build as build_app
 from adhoc_ws.storage import database, loader
 
+import pgserver
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-PG_URL = os.environ.get("ADHOC_WS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+PG_URL = pgserver.URL
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def _on_postgresql(item) -> bool:
+    return getattr(item, "callspec", None) is not None and item.callspec.params.get("backend") == "postgresql"
+
+
+def pytest_report_header(config):
+    if pgserver.NONE:
+        return "PostgreSQL: none (ADHOC_WS_TEST_PG=none): only the SQLite half runs"
+    return f"PostgreSQL: {pgserver.shown()}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if pgserver.NONE:
+        deselected = [item for item in items if _on_postgresql(item)]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if not _on_postgresql(item)]
+
+
+def pytest_collection_finish(session):
+    """Before the first test: PostgreSQL answers, or the run stops with one message."""
+    if any(_on_postgresql(item) for item in session.items):
+        pgserver.ensure()
 
 
 def url_of(engine) -> str:
@@ -55,6 +81,7 @@ class Backend:
             engine = database.open_engine(f"sqlite:///{path}")
             database.init(engine)
             return engine, engine.dispose
+        pgserver.ensure()
         schema = f"adhoc_test_{uuid.uuid4().hex[:12]}"
         admin = create_engine(database.with_driver(PG_URL), poolclass=NullPool)
         with admin.begin() as conn:

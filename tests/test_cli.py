@@ -4,12 +4,14 @@ import os
 import subprocess
 import sys
 
+import pytest
 import requests
 import zeep
 import zeep.transports
 from click.testing import CliRunner
 
 from adhoc_ws.cli import main
+from adhoc_ws.storage import database
 
 from conftest import ENDPOINT, FIXTURES, ROOT, free_port, url_of, wait_until_answering
 from samples import persoon, wrap
@@ -114,3 +116,100 @@ def test_generate_adds_a_searchable_population_to_loaded_data(engine):
                                 "AND volg_nr = 0 ORDER BY pl_id DESC LIMIT 1")).scalar()
     code, output = run("--db", db, "vraag", "--bsn", f"{bsn:09d}", "--masker", "10120,10240")
     assert code == 0 and output.startswith("A000 Aantal: 1.")
+
+
+# A user's mistake: one line, a non-zero exit, no traceback, no database file left behind.
+
+UNREACHABLE = "postgresql://nobody:geheim@127.0.0.1:1/none"
+EVERY_COMMAND = [("init",), ("load", FIXTURES / "demo-janssen.json"),
+                 ("import-gbav", FIXTURES / "gbav" / "lo3_pl_data.sql.gz"),
+                 ("afnemers", FIXTURES / "afnemers" / "demo-afnemers.json"), ("generate", "--count", "1"),
+                 ("protocol",), ("vraag", "--bsn", "999993653"), ("route", "--bsn", "999993653"),
+                 ("routeringen",), ("berichten", "--mailbox", "0599010"), ("serve", "--port", "0")]
+READING = [c for c in EVERY_COMMAND if c[0] in ("protocol", "vraag", "route", "routeringen", "berichten")]
+
+
+def error_line(output: str) -> str:
+    assert "Traceback" not in output
+    (line,) = [line for line in output.splitlines() if line.startswith("Error: ")]
+    return line
+
+
+@pytest.mark.parametrize("command", READING, ids=lambda c: c[0])
+def test_reading_a_database_file_that_is_not_there_says_so_and_makes_none(tmp_path, command):
+    path = tmp_path / "nieuw.sqlite"
+    code, output = run("--db", f"sqlite:///{path}", *command)
+    assert code == 1
+    assert error_line(output) == f"Error: no adhoc-ws tables in sqlite:///{path}: run adhoc-ws init or load first"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", READING, ids=lambda c: c[0])
+def test_reading_a_database_without_tables_says_so(engine, command):
+    database.metadata.drop_all(engine)
+    code, output = run("--db", url_of(engine), *command)
+    assert code == 1 and error_line(output).startswith("Error: no adhoc-ws tables in ")
+    assert error_line(output).endswith(": run adhoc-ws init or load first")
+
+
+def test_a_database_that_lacks_some_tables_names_them(engine):
+    database.metadata.tables["adhoc_protocol"].drop(engine)
+    code, output = run("--db", url_of(engine), "vraag", "--bsn", "1")
+    assert code == 1 and error_line(output).endswith(" lacks the adhoc-ws tables adhoc_protocol: run adhoc-ws init")
+
+
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: c[0])
+def test_an_unreachable_postgresql_is_one_line_without_the_password(command):
+    code, output = run("--db", UNREACHABLE, *command)
+    assert code == 1
+    line = error_line(output)
+    assert line.startswith("Error: cannot use the database postgresql://nobody:***@127.0.0.1:1/none: ")
+    assert "geheim" not in output
+
+
+@pytest.mark.parametrize("url", ["foo", "mysql://u@h/db", "postgres://u:geheim@h/db"])
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: c[0])
+def test_a_url_adhoc_ws_does_not_use_is_one_line(url, command):
+    code, output = run("--db", url, *command)
+    assert code == 1
+    assert error_line(output).endswith(" is not a database URL adhoc-ws uses: give sqlite:///FILE or "
+                                       "postgresql://user@host/name")
+    assert "geheim" not in output
+
+
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=lambda c: c[0])
+def test_a_sqlite_file_that_cannot_be_made_is_one_line(tmp_path, command):
+    url = f"sqlite:///{tmp_path / 'no-such-folder' / 'x.sqlite'}"
+    code, output = run("--db", url, *command)
+    assert code == 1 and error_line(output).startswith(f"Error: ")
+    assert url in error_line(output)
+
+
+@pytest.mark.parametrize("command, content", [
+    ("load", '{"persoonslijsten": [{"01": 1}]}'), ("load", '{"x":'),
+    ("afnemers", '{"afnemers": [{"afnemersindicatie": "1"}]}'),
+    ("import-gbav", "COPY lo3_pl FROM stdin;")])
+def test_a_bad_file_leaves_no_database_file_behind(tmp_path, command, content):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    db = tmp_path / "nieuw.sqlite"
+    code, output = run("--db", f"sqlite:///{db}", command, bad)
+    assert code == 1 and error_line(output).startswith("Error: nothing ")
+    assert not db.exists()
+
+
+def test_a_folder_without_json_files_loads_nothing(tmp_path):
+    (tmp_path / "leeg").mkdir()
+    code, output = run("--db", f"sqlite:///{tmp_path / 'x.sqlite'}", "load", tmp_path / "leeg")
+    assert code == 1 and error_line(output) == f"Error: nothing loaded: no .json files in {tmp_path / 'leeg'}"
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+@pytest.mark.parametrize("args, option", [
+    (("vraag", "-p", "abc=1"), "--param"), (("vraag", "--masker", "10120,x", "--bsn", "1"), "--masker"),
+    (("vraag", "--afnemer", "abc", "--bsn", "1"), "--afnemer"), (("protocol", "--limit", "-1"), "--limit"),
+    (("routeringen", "--limit", "0"), "--limit"), (("berichten", "--mailbox", "1", "--limit", "0"), "--limit"),
+    (("generate", "--count", "-1"), "--count")])
+def test_a_bad_option_value_is_a_usage_error(engine, args, option):
+    code, output = run("--db", url_of(engine), *args)
+    assert code == 2 and option in error_line(output)

@@ -141,8 +141,10 @@ def analyze(engine: Engine) -> None:
             conn.execute(text(f"ANALYZE {table.name}"))
 
 
-def is_initialised(engine: Engine) -> bool:
-    return inspect(engine).has_table("lo3_pl")
+def missing_tables(engine: Engine) -> list[str]:
+    """The adhoc-ws tables this database lacks (``init`` makes them)."""
+    present = set(inspect(engine).get_table_names())
+    return [table.name for table in metadata.sorted_tables if table.name not in present]
 
 
 class SearchTimeout(Exception):
