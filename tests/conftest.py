@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from socketserver import ThreadingMixIn
+from concurrent.futures import ThreadPoolExecutor
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
@@ -64,15 +64,20 @@ def url_of(engine) -> str:
 class Backend:
     """Makes fresh, empty databases on one backend and removes them afterwards."""
 
+    open: list[Backend] = []
+
     def __init__(self, name: str, tmp_path_factory):
         self.name = name
         self.tmp = tmp_path_factory
         self.cleanups = []
+        self.engines = []
+        Backend.open.append(self)
 
     def new_engine(self):
-        """A new database; it is removed when the backend closes (or by :meth:`remove`)."""
+        """A new database; it is removed when the backend closes."""
         engine, cleanup = self._create()
         self.cleanups.append(cleanup)
+        self.engines.append(engine)
         return engine
 
     def _create(self):
@@ -99,6 +104,18 @@ class Backend:
     def close(self):
         for cleanup in reversed(self.cleanups):
             cleanup()
+        Backend.open.remove(self)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_idle_connections():
+    """After each test module: close the idle pooled connections of the databases that live
+    longer (they reconnect when used again), so that a run holds few PostgreSQL connections
+    (the server's limit is shared with whatever else runs on the machine)."""
+    yield
+    for backend in Backend.open:
+        for engine in backend.engines:
+            engine.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -129,13 +146,36 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+class _PooledServer(WSGIServer):
+    """Answers on a fixed set of threads, as serving's threaded workers do: each thread keeps
+    its database connection (``storage.database.Connections``), so a server holds at most
+    ``THREADS`` of them, however many requests a test makes."""
+
+    THREADS = 8
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._threads = ThreadPoolExecutor(self.THREADS, thread_name_prefix="test-server")
+
+    def process_request(self, request, client_address):
+        self._threads.submit(self._answer, request, client_address)
+
+    def _answer(self, request, client_address):
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+
+    def shutdown(self):
+        super().shutdown()
+        self._threads.shutdown(wait=False)
 
 
 def serve_in_thread(app):
     """Serve a WSGI app on a free local port; returns (base url, server)."""
-    server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer,
+    server = make_server("127.0.0.1", 0, app, server_class=_PooledServer,
                          handler_class=_QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", server
