@@ -2,8 +2,8 @@
 
 A user's mistake (a wrong database URL, a database without tables, one that cannot be
 reached, a file that cannot be read, a bad option value) is one line and exit status 1, never
-a traceback. Commands that only read (``vraag``, ``protocol``) never make a database: a
-SQLite file that is not there stays not there.
+a traceback. Commands that only read (``vraag``, ``protocol``, ``route``, ``routeringen``,
+``berichten``) never make a database: a SQLite file that is not there stays not there.
 """
 from __future__ import annotations
 
