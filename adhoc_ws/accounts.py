@@ -264,6 +264,18 @@ class Accounts:
         with self.engine.connect() as conn:
             return bool(conn.execute(select(func.count()).select_from(adhoc_gebruiker)).scalar())
 
+    def gebruikersnamen(self) -> list[str]:
+        """Every account's name, sorted."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(adhoc_gebruiker.c.gebruikersnaam)
+                                     .order_by(adhoc_gebruiker.c.gebruikersnaam)).scalars())
+
+    def mailboxen(self) -> list[str]:
+        """Every Berichten API mailbox's number (7 digits, as it logs in), sorted."""
+        with self.engine.connect() as conn:
+            return [f"{n:07d}" for n in conn.execute(select(berichten_mailbox.c.mailbox)
+                                                     .order_by(berichten_mailbox.c.mailbox)).scalars()]
+
     def login(self, credentials: Credentials | Bearer | None, *, changing_password: bool = False):
         """(the afnemer, the gebruikersnaam) of valid credentials (or a verified bearer token),
         or Fout X010-X013."""

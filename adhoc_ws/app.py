@@ -8,19 +8,20 @@ place that knows them all, and so the one that tells the token endpoint
 from __future__ import annotations
 
 from .accounts import Accounts, Credentials
-from .berichten.app import BerichtenApp
+from .berichten.app import MAX_BODY as BERICHTEN_MAX_BODY, BerichtenApp
 from .berichten.versturen import ROUTERING_MAILBOX
-from .bewoning.app import BewoningApp
+from .bewoning.app import MAX_BODY as BEWONING_MAX_BODY, BewoningApp
 from .foutcodes import Fout
 from .mailboxen import LoginFailed, Mailboxen
-from .oauth import BERICHTEN, BEWONING, TokenEndpoint, Tokens
+from .oauth import BERICHTEN, BEWONING, MAX_BODY as OAUTH_MAX_BODY, TokenEndpoint, Tokens
 from .service import AdhocService
-from .soap.server import SoapApp
+from .soap.server import MAX_REQUEST_BYTES as SOAP_MAX_BODY, SoapApp
 from .web import FrontDoor
 
 HAALCENTRAAL = "/haalcentraal/"
 BERICHTEN_API = "/api/v1/"
 OAUTH = "/oauth2/"
+MAX_BODY = max(SOAP_MAX_BODY, BEWONING_MAX_BODY, BERICHTEN_MAX_BODY, OAUTH_MAX_BODY)  # the largest any API takes
 
 
 def build(service: AdhocService, *, routering_mailbox: int = ROUTERING_MAILBOX,

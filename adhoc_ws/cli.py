@@ -7,8 +7,8 @@ a traceback. Commands that only read (``vraag``, ``protocol``, ``route``, ``rout
 """
 from __future__ import annotations
 
+import functools
 import json
-import logging
 import secrets
 import sys
 import time
@@ -29,7 +29,6 @@ from .storage import database, gbav, loader
 from .vraag import Vraag, Zoekparameter
 
 CANONICAL_LOCATION = "http://localhost:8000/gba-v/online/lo3services/adhoc"
-log = logging.getLogger("adhoc_ws")
 
 
 def demo_fixtures() -> Path:
@@ -341,7 +340,7 @@ def berichten(ctx, mailbox, alles, inhoud, lo3, limit):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=serving.Options.workers, show_default=True, type=int,
-              help="Worker processes (gunicorn).")
+              help="Worker processes.")
 @click.option("--threads", default=serving.Options.threads, show_default=True, type=int,
               help="Threads per worker.")
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False),
@@ -351,6 +350,10 @@ def berichten(ctx, mailbox, alles, inhoud, lo3, limit):
               help="Demand a client certificate signed by this CA (as the real service does).")
 @click.option("--graceful-timeout", default=30, show_default=True, type=int, metavar="SECONDS",
               help="On SIGTERM, how long requests in progress may take to finish.")
+@click.option("--read-timeout", default=serving.Options.read_timeout, show_default=True,
+              type=click.IntRange(1, 60),
+              metavar="SECONDS", help="How long a client may take to send a request's headers, "
+                                      "and again its body.")
 @click.option("--demo", is_flag=True,
               help="Create the tables and load the demo persoonslijsten and afnemers first.")
 @click.option("--open", "open_access", is_flag=True,
@@ -364,8 +367,8 @@ def berichten(ctx, mailbox, alles, inhoud, lo3, limit):
 @search_timeout
 @click.pass_context
 def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, graceful_timeout,
-          demo, open_access, routering_mailbox, token_key, search_timeout):
-    """Serve the Ad hoc webservice over HTTP(S), with gunicorn."""
+          read_timeout, demo, open_access, routering_mailbox, token_key, search_timeout):
+    """Serve the Ad hoc webservice, the bewoning API and the Berichten API over HTTP(S)."""
     if tls_client_ca and not tls_cert:
         raise click.UsageError("--tls-client-ca needs --tls-cert")
     web.configure_logging()
@@ -379,30 +382,58 @@ def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, g
     if demo:
         _load(engine, _read(_json_files([demo_fixtures()])))
         load_afnemers(engine, demo_fixtures() / "afnemers" / "demo-afnemers.json")
+    accounts = Accounts(engine)
+    names = [] if open_access else accounts.gebruikersnamen()
+    mailboxen = accounts.mailboxen()
+    engine.dispose()  # each worker opens its own
+
+    base = f"{'https' if tls_cert else 'http'}://{host}:{port}"
+    message = (f"adhoc-ws is serving ({workers} worker(s) x {threads} thread(s), database "
+               f"{make_url(url).render_as_string(hide_password=True)}):\n"
+               f"  Ad hoc webservice  {base}/gba-v/online/lo3services/adhoc  (WSDL: ?wsdl)\n"
+               f"  bewoning API       {base}/haalcentraal/api/bewoning/bewoningen\n"
+               f"  Berichten API      {base}/api/v1/berichten  (routeringsvoorziening "
+               f"{routering_mailbox:07d})\n"
+               f"  OAuth tokens       {base}/oauth2/token\n"
+               f"  health             {base}/health\n"
+               f"accounts: {_accounts_line(names, open_access, demo)}\n"
+               f"mailboxes: {_listed(mailboxen, demo) if mailboxen else 'none (adhoc-ws afnemers FILE)'}")
+    try:
+        serving.run(functools.partial(served_app, url, open_access, search_timeout, routering_mailbox,
+                                      key),
+                    serving.Options(host, port, workers, threads, tls_cert, tls_key, tls_client_ca,
+                                    graceful_timeout, read_timeout),
+                    started=lambda: click.echo(message))
+    except serving.CannotServe as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _accounts_line(names: list[str], open_access: bool, demo: bool) -> str:
     if open_access:
-        log.warning("--open: every request is served without authentication, with every rubriek")
-    elif not Accounts(engine).has_afnemers():
-        log.warning("no afnemers loaded (adhoc-ws afnemers FILE): every request will be answered X010")
-    engine.dispose()  # the workers open their own after the fork
+        return "none: --open serves everyone without authentication, with every rubriek"
+    if not names:
+        return "none loaded (adhoc-ws afnemers FILE), so every request is answered X010"
+    return _listed(names, demo)
 
-    def app():
-        from .app import build as build_app
 
-        worker_engine = database.open_engine(url)
-        connections = database.Connections(worker_engine, search_timeout)  # one per thread, for both
-        accounts = None if open_access else Accounts(worker_engine, connections=connections)
-        return build_app(AdhocService(worker_engine, accounts=accounts, search_timeout=search_timeout,
-                                      connections=connections),
-                         routering_mailbox=routering_mailbox, tokens=oauth.Tokens(key))
+def _listed(names: list[str], demo: bool) -> str:
+    shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    return shown + (" (the demo ones; their passwords are in README.md)" if demo else "")
 
-    scheme = "https" if tls_cert else "http"
-    click.echo(f"serving on {scheme}://{host}:{port}/gba-v/online/lo3services/adhoc "
-               f"(WSDL: ?wsdl), {scheme}://{host}:{port}/haalcentraal/api/bewoning/bewoningen and "
-               f"{scheme}://{host}:{port}/api/v1/berichten (routeringsvoorziening {routering_mailbox:07d}; "
-               f"tokens: /oauth2/token), "
-               f"{workers} worker(s) x {threads} thread(s), database {url}")
-    serving.run(app, serving.Options(host, port, workers, threads, tls_cert, tls_key, tls_client_ca,
-                                     graceful_timeout))
+
+def served_app(url: str, open_access: bool, search_timeout: float,
+               routering_mailbox: int = ROUTERING_MAILBOX, token_key: bytes | None = None):
+    """The application one serving worker runs, on an engine of its own; ``token_key`` signs
+    the bearer tokens (the same in every worker; a new one when None)."""
+    from .app import build as build_app
+
+    engine = database.open_engine(url)
+    connections = database.Connections(engine, search_timeout)  # one per thread, for both
+    accounts = None if open_access else Accounts(engine, connections=connections)
+    return build_app(AdhocService(engine, accounts=accounts, search_timeout=search_timeout,
+                                  connections=connections),
+                     routering_mailbox=routering_mailbox,
+                     tokens=oauth.Tokens(token_key) if token_key else None)
 
 
 @main.command()

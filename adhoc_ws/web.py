@@ -79,11 +79,13 @@ def plain(start_response, status: str, text: bytes) -> list[bytes]:
 
 
 def configure_logging(stream=None) -> None:
-    """Log lines of INFO and up as bare messages on ``stream`` (stderr), as ``adhoc-ws serve``
-    writes them. A line carries nothing but its message, so logging is told not to find the
+    """adhoc-ws's log lines of INFO and up (the access log among them), other libraries' of
+    WARNING and up, as bare messages on ``stream`` (stderr), as ``adhoc-ws serve`` writes
+    them. A line carries nothing but its message, so logging is told not to find the
     caller's frame, thread and process for it (the logging HOWTO, "Optimization"): most of
     the cost of an access-log line."""
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=stream)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=stream)
+    logging.getLogger("adhoc_ws").setLevel(logging.INFO)
     logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
 

@@ -1,13 +1,11 @@
-"""The floor of the load benchmark: the same gunicorn server, answering one fixed SOAP response.
+"""The floor of the load benchmark: a WSGI application answering one fixed SOAP response.
 
 It reads the request body and returns a pre-rendered vraagResponse of one persoonslijst, so
-its requests per second are what the HTTP server costs alone.
+its requests per second under a server are what that server costs alone. Serve it with
+bench/servers.py:
 
-    python bench/floor.py --port 8100 --workers 2
+    python bench/servers.py --app floor --server adhoc-ws --port 8100 --workers 2
 """
-import argparse
-
-from adhoc_ws import serving
 from adhoc_ws.answer import success
 from adhoc_ws.soap import answer_xml
 
@@ -23,12 +21,3 @@ def app():
                                   ("Content-Length", str(len(ANSWER)))])
         return [ANSWER]
     return fixed
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, default=8100)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=serving.Options.threads)
-    args = parser.parse_args()
-    serving.run(app, serving.Options(port=args.port, workers=args.workers, threads=args.threads))

@@ -3,16 +3,20 @@
     python bench/load.py                     # SQLite and PostgreSQL, 1 and 2 workers
     python bench/load.py --backends sqlite --workers 2 --seconds 10
     python bench/load.py --threads 1         # one thread per worker, floor and adhoc-ws alike
+    python bench/load.py --servers adhoc-ws gunicorn granian-wsgi   # compare servers (gunicorn:
+                                             # pip install -e '.[bench]')
 
-Runs ``adhoc-ws serve`` (gunicorn, accounts on: every request logs in with HTTP Basic) on the
-100k-PL data set of bench/search.py, and bench/floor.py on the same gunicorn settings, and
+Serves adhoc-ws (accounts on: every request logs in with HTTP Basic) on the 100k-PL data set of
+bench/search.py, and the floor (bench/floor.py: a fixed answer), under each of --servers with
+the same settings (bench/servers.py; ``adhoc-ws`` is what ``adhoc-ws serve`` runs), and
 drives each with wrk: --connections clients over HTTP/1.1 keep-alive, for --seconds, asking
 "BSN" (a vraag on a BSN) or "name" (geslachtsnaam + geboortedatum), each request a different
 person. Every answer is checked: anything but an A000 counts as an error.
 
 Besides requests/s and latency it reports the CPU time per request of the server's worker
-processes and of the local PostgreSQL server (from /proc), which says where a request's cost
-lies when the machine is full.
+processes and of the local PostgreSQL backends of the benchmark's database (from /proc), which
+says where a request's cost lies when the machine is full (and, unlike requests/s, hardly
+depends on what else the machine runs).
 """
 import argparse
 import base64
@@ -33,6 +37,7 @@ sys.path.insert(0, str(HERE))
 from search import PG_URL, fill, open_db, samples  # noqa: E402
 
 from adhoc_ws import serving  # noqa: E402
+from servers import SERVERS  # noqa: E402
 from adhoc_ws.accounts import load_afnemers  # noqa: E402
 
 ROOT = HERE.parent
@@ -158,10 +163,20 @@ def db_url(backend, size):
     return f"{PG_URL}?options=-csearch_path%3Dbench_{size}"
 
 
+def serve(server: str, app: str, workers: int, args, db: str | None = None):
+    """bench/servers.py serving ``app`` under ``server``, once it listens: (process, port)."""
+    port = free_port()
+    command = [sys.executable, str(HERE / "servers.py"), "--server", server, "--app", app,
+               "--port", str(port), "--workers", str(workers), "--threads", str(args.threads)]
+    return start(command + (["--db", db] if db else []), port), port
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--backends", nargs="*", default=["sqlite", "postgresql"])
+    parser.add_argument("--servers", nargs="+", choices=SERVERS, default=["adhoc-ws"])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--queries", nargs="+", choices=["BSN", "name"], default=["BSN", "name"])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--threads", type=int, default=serving.Options.threads,
                         help="threads per worker, for the floor and adhoc-ws alike")
@@ -171,22 +186,21 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp())
-    print("| server | backend | workers | query | req/s | p50 ms | p95 ms | p99 ms | errors | "
+    print("| server | app | backend | workers | query | req/s | p50 ms | p95 ms | p99 ms | errors | "
           "% of floor | server CPU ms/req | database CPU ms/req |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     floor_rps = {}
+    bodies = work / "floor.txt"
+    bodies.write_text(envelope([(10120, "999993653")]) + "\n")
     for workers in args.workers:
-        port = free_port()
-        floor = start([sys.executable, str(HERE / "floor.py"), "--port", str(port),
-                       "--workers", str(workers), "--threads", str(args.threads)], port)
-        bodies = work / "floor.txt"
-        bodies.write_text(envelope([(10120, "999993653")]) + "\n")
-        r = measured(floor, port, bodies, args)
-        stop(floor)
-        floor_rps[workers] = r["rps"]
-        print(f"| floor | - | {workers} | fixed answer | {r['rps']:.0f} | {r['p50']:.1f} | "
-              f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | 100 | {r['cpu']:.2f} | - |",
-              flush=True)
+        for server in args.servers:
+            process, port = serve(server, "floor", workers, args)
+            r = measured(process, port, bodies, args)
+            stop(process)
+            floor_rps[server, workers] = r["rps"]
+            print(f"| {server} | floor | - | {workers} | fixed answer | {r['rps']:.0f} | {r['p50']:.1f} | "
+                  f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | 100 | {r['cpu']:.2f} | - |",
+                  flush=True)
     for backend in args.backends:
         engine = open_db(backend, args.size)
         fill(engine, args.size)
@@ -195,22 +209,22 @@ def main():
         engine.dispose()
         kinds = {"BSN": [[(10120, p[0])] for p in persons],
                  "name": [[(10240, p[2]), (10310, p[3])] for p in persons]}
+        kinds = {kind: kinds[kind] for kind in args.queries}
         for workers in args.workers:
-            port = free_port()
-            server = start([sys.executable, "-m", "adhoc_ws.cli", "--db", db_url(backend, args.size),
-                            "serve", "--port", str(port), "--workers", str(workers),
-                            "--threads", str(args.threads)], port)
-            for kind, params in kinds.items():
-                bodies = work / f"{kind}.txt"
-                bodies.write_text("\n".join(envelope(p) for p in params) + "\n")
-                wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
-                r = measured(server, port, bodies, args,
-                             engine if backend == "postgresql" else None)
-                db_cpu = f"{r['db_cpu']:.2f}" if backend == "postgresql" else "-"
-                print(f"| adhoc-ws | {backend} | {workers} | {kind} | {r['rps']:.0f} | {r['p50']:.1f} | "
-                      f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | "
-                      f"{100 * r['rps'] / floor_rps[workers]:.0f} | {r['cpu']:.2f} | {db_cpu} |", flush=True)
-            stop(server)
+            for server in args.servers:
+                process, port = serve(server, "adhoc-ws", workers, args, db_url(backend, args.size))
+                for kind, params in kinds.items():
+                    bodies = work / f"{kind}.txt"
+                    bodies.write_text("\n".join(envelope(p) for p in params) + "\n")
+                    wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
+                    r = measured(process, port, bodies, args,
+                                 engine if backend == "postgresql" else None)
+                    db_cpu = f"{r['db_cpu']:.2f}" if backend == "postgresql" else "-"
+                    print(f"| {server} | adhoc-ws | {backend} | {workers} | {kind} | {r['rps']:.0f} | "
+                          f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | "
+                          f"{100 * r['rps'] / floor_rps[server, workers]:.0f} | {r['cpu']:.2f} | "
+                          f"{db_cpu} |", flush=True)
+                stop(process)
 
 
 if __name__ == "__main__":
