@@ -299,6 +299,15 @@ def _insert(table: str, columns: list[str] | None, rows, line: int, source: str)
     return result
 
 
+_FRACTION = re.compile(r"(?<=:\d\d\.)(\d{1,5})(?!\d)")
+
+
+def _timestamp(text: str) -> dt.datetime:
+    """A timestamp as PostgreSQL writes it: its fraction of a second has 1 to 6 digits
+    (trailing zeros left off), which Python 3.10's ``fromisoformat`` only reads as 3 or 6."""
+    return dt.datetime.fromisoformat(_FRACTION.sub(lambda m: m[1].ljust(6, "0"), text, count=1))
+
+
 def _convert(column, value, where: str):
     """A dump value as the column stores it; a value the column cannot hold is an error."""
     if value is None:
@@ -316,7 +325,7 @@ def _convert(column, value, where: str):
         return number
     if kind is DateTime:
         try:
-            return dt.datetime.fromisoformat(str(value))
+            return _timestamp(str(value))
         except ValueError:
             raise DumpError(f"{where}: {value!r} is not a timestamp") from None
     text = str(value)
