@@ -95,3 +95,56 @@ def test_a_long_beslissing_is_wrapped_at_60_and_indented():
 ])
 def test_dates_in_words(value, expected):
     assert vb01.datum(value) == expected
+
+
+# Teletex from its rules (ITU-T T.61 as the LO uses it), character by character.
+
+def test_every_lo3_character_has_teletex_bytes():
+    from adhoc_ws.charset import ALLOWED
+    for c in ALLOWED:
+        assert 1 <= len(teletex(c)) <= 2, c
+
+
+def test_a_composed_letter_is_a_non_spacing_accent_then_its_base_letter():
+    import unicodedata
+    from adhoc_ws.charset import ALLOWED
+    composed = [c for c in ALLOWED if len(unicodedata.normalize("NFD", c)) == 2]
+    assert len(composed) > 150
+    for c in composed:
+        accent, base = teletex(c)
+        assert 0xC1 <= accent <= 0xCF, c
+        assert chr(base) == unicodedata.normalize("NFD", c)[0], c
+    # the same accent for the same diacritic, whatever the letter
+    assert teletex("éÉúŃ")[::2] == b"\xc2\xc2\xc2\xc2"
+    assert teletex("äöüÿ")[::2] == b"\xc8\xc8\xc8\xc8"
+    assert teletex("çşţ")[::2] == b"\xcb\xcb\xcb"
+    assert teletex("čšž")[::2] == b"\xcf\xcf\xcf"
+
+
+def test_letters_of_their_own_are_one_byte_from_the_upper_half():
+    assert teletex("ßøØæÆłŁĳĲœŒ") == bytes([0xFB, 0xF9, 0xE9, 0xF1, 0xE1, 0xF8, 0xE8, 0xF6, 0xE6,
+                                           0xFA, 0xEA])
+    single = [c for c in __import__("adhoc_ws.charset").charset.ALLOWED if len(teletex(c)) == 1]
+    codes = {teletex(c) for c in single}
+    assert len(codes) == len(single) - 1  # Ð and Đ share 0xE2, as in T.61
+    assert teletex("Ð") == teletex("Đ") == b"\xe2"
+
+
+def test_ascii_is_itself_except_where_t61_differs():
+    plain = "".join(chr(c) for c in range(0x20, 0x7B) if chr(c) not in "#$\\^`") + "|\n\r"
+    assert teletex(plain) == plain.encode("ascii")
+    assert teletex("#$") == b"\xa6\xa4"  # T.61 puts these in the upper half
+    assert teletex("^`~") == b"\xc3 \xc1 \xc4 "  # spacing accents: the accent over a space
+
+
+@pytest.mark.parametrize("c", ["\\", "{", "}", "\x00", "\t", "\x1b", "\x7f", "€", "\u01d8", "\u1e9e", "中",
+                               "\u0301", "\ud800"])
+def test_what_teletex_cannot_write_is_refused_at_its_position(c):
+    with pytest.raises(UnicodeEncodeError) as failed:
+        teletex("ab" + c + "cd")
+    assert failed.value.start == 2
+
+
+def test_a_compatibility_singleton_is_written_as_its_canonical_letter():
+    assert teletex("\u212b") == teletex("Å") == b"\xcaA"  # ANGSTROM SIGN
+    assert teletex("\u2126") == teletex("\u03a9") == b"\xe0"  # OHM SIGN
