@@ -9,7 +9,7 @@ from adhoc_ws import generate as generating
 from adhoc_ws.generate import generate, sample
 from adhoc_ws.generate.statements import Draw
 from adhoc_ws.generate.population import anummer_valid, bsn_valid
-from adhoc_ws.storage import loader
+from adhoc_ws.storage import database, loader
 from adhoc_ws.storage.reader import read_persoonslijsten
 from adhoc_ws.storage.schema import PL_TABELLEN, lo3_adres, lo3_pl, lo3_pl_persoon
 
@@ -185,6 +185,33 @@ def test_generate_appends_without_reusing_numbers(engine):
         keys = conn.execute(select(func.count(lo3_adres.c.address_key.distinct()))).scalar()
     assert len(bsns) == len(set(bsns)) == 600
     assert addresses == keys
+
+
+def index_names(engine) -> set[str]:
+    query = ("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+             if engine.dialect.name == "postgresql" else
+             "SELECT name FROM sqlite_master WHERE type = 'index'")
+    with engine.connect() as conn:
+        return set(conn.exec_driver_sql(query).scalars())
+
+
+def test_every_index_is_there_after_adding_whether_rebuilt_or_kept(new_engine):
+    """Appending with rebuild drops the secondary indexes and builds them after the rows;
+    without, it keeps them, and makes again those a stopped run left out."""
+    made = []
+    for rebuild in (True, False, None):
+        engine = new_engine()
+        generate(engine, 300, processes=1)
+        if rebuild is None:
+            database.drop_secondary_indexes(engine)
+        generate(engine, 300, seed=2, processes=1, rebuild=rebuild)
+        made.append((index_names(engine), read_all(engine)))
+    reference = new_engine()
+    database.init(reference)
+    assert len(index_names(reference)) > 20
+    for names, pls in made:
+        assert names == index_names(reference)
+        assert pls == made[0][1] and len(pls) == 600
 
 
 def test_the_draws_are_uniform_and_independent():

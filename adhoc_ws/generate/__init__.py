@@ -49,14 +49,15 @@ class TooMany(ValueError):
 
 
 def generate(engine: Engine, count: int, *, seed: int = 1, processes: int | None = None,
-             progress: Callable[[int], None] | None = None) -> int:
+             progress: Callable[[int], None] | None = None, rebuild: bool | None = None) -> int:
     """Add ``count`` synthetic persoonslijsten to the database; returns how many.
 
-    Into an empty database the secondary indexes are left out while writing and built once at
-    the end, which is much faster than keeping them up to date row by row. On PostgreSQL
-    ``processes`` sessions (default: one per core) make chunks side by side.
+    With ``rebuild`` the secondary indexes are dropped while writing and built once at the end,
+    which is much faster than keeping them up to date row by row; by default only into an
+    empty database. On PostgreSQL ``processes`` sessions (default: one per core) make chunks
+    side by side.
     """
-    database.init(engine)
+    database.init(engine, indexes=False)  # the indexes are made below, or after the rows
     with engine.connect() as conn:
         base = conn.execute(select(func.max(lo3_pl.c.pl_id))).scalar() or 0
         adres_base = conn.execute(select(func.max(lo3_adres.c.adres_id))).scalar() or 0
@@ -66,10 +67,13 @@ def generate(engine: Engine, count: int, *, seed: int = 1, processes: int | None
     dialect = Dialect(engine.dialect.name)
     run = Run(dialect, seed, count, base, adres_base, dt.datetime.now(), CHUNK)
     fresh = base == 0
+    rebuild = fresh if rebuild is None else rebuild
     sessions = processes or os.cpu_count() or 1
     unlogged = fresh and dialect.pg and UNLOGGED
-    if fresh:
+    if rebuild:
         database.drop_secondary_indexes(engine)
+    else:
+        database.create_indexes(engine)
     if unlogged:
         _set_logged(engine, False, sessions)
     report = _reporter(run, progress)
@@ -82,7 +86,7 @@ def generate(engine: Engine, count: int, *, seed: int = 1, processes: int | None
     finally:
         if unlogged:
             _set_logged(engine, True, sessions)
-    if fresh:
+    if rebuild:
         database.create_indexes(engine, parallel=sessions)
     database.analyze(engine)
     return count

@@ -67,13 +67,15 @@ def open_engine(url: str | None = None, *, pool_size: int | None = None) -> Engi
     return create_engine(url, pool_recycle=3600, pool_pre_ping=True, hide_parameters=True, **pool)
 
 
-def init(engine: Engine) -> None:
-    """Create every table, index and SQL function that is missing; existing data is kept."""
+def init(engine: Engine, *, indexes: bool = True) -> None:
+    """Create every table, index (unless not ``indexes``) and SQL function that is missing;
+    existing data is kept."""
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             sqlfunctions.install_postgresql(conn)
     metadata.create_all(engine)
-    create_indexes(engine)  # create_all adds indexes only to tables it creates
+    if indexes:
+        create_indexes(engine)  # create_all adds indexes only to tables it creates
 
 
 # geslachtsnaam only: voornamen never identify alone, so another index always drives
