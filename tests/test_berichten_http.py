@@ -214,12 +214,16 @@ def test_listing_filters_orders_and_pages(app, engine):
         ["og1", "og2", "of"]
     assert [b["berichtId"] for b in listing(app, ZWOLLE, totMoment=middle, **everything)["berichten"]] == ["og0"]
     assert listing(app, ZWOLLE, pagina=9, **everything)["berichten"] == []
+    far = listing(app, ZWOLLE, pagina="0" * 5000 + "9" * 18, **everything)  # zeros are no digits
+    assert far["berichten"] == [] and far["paginering"]["huidigePagina"] == 10 ** 18 - 1
 
 
 @pytest.mark.parametrize("query, key", [
     ({"status": "gelezen"}, "status"), ({"berichtType": "Og21x"}, "berichtType"),
     ({"vanafMoment": "gisteren"}, "vanafMoment"), ({"totMoment": "2024-13-01T00:00:00Z"}, "totMoment"),
     ({"pagina": "0"}, "pagina"), ({"berichtenPerPagina": "-1"}, "berichtenPerPagina"),
+    ({"pagina": "1" * 5000}, "pagina"), ({"berichtenPerPagina": "9" * 19}, "berichtenPerPagina"),
+    ({"pagina": "1" + "0" * 18}, "pagina"), ({"pagina": "-" + "1" * 5000}, "pagina"),
 ])
 def test_bad_list_parameters_are_bba_list_f001(app, query, key):
     answer = request(app, "GET", query=query)

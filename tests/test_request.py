@@ -8,7 +8,7 @@ import random
 
 import pytest
 from lxml import etree
-from spyne import MethodContext
+from spyne import ComplexModelBase, Integer, MethodContext
 from spyne.server import ServerBase
 
 from adhoc_ws.soap import request
@@ -162,3 +162,52 @@ def test_change_password_reads_its_string():
     assert read.in0 == " Nieuw-Wachtwoord-1 "
     assert request.read(operation("<v:in0/>", "changePassword"), _in_message("changePassword")).in0 == ""
     assert request.read(operation("", "changePassword"), _in_message("changePassword")).in0 is None
+
+
+def _integer_fields(model, path=()):
+    """(path of element names, the name X021 gives) of every integer element of ``model``."""
+    for name, member in model._type_info.items():
+        if issubclass(member, ComplexModelBase):
+            yield from _integer_fields(member, path + (name,))
+        elif issubclass(member, Integer):
+            yield path + (name,), path[-1] if name == "item" else name
+
+
+def _nested(path, text: str) -> str:
+    inner = text
+    for name in reversed(path):
+        inner = f"<v:{name}>{inner}</v:{name}>"
+    return inner
+
+
+INTEGER_FIELDS = [(operation_name, path, named)
+                  for operation_name in ("vraag", "adresvraag")
+                  for path, named in _integer_fields(_in_message(operation_name))]
+HUGE = ["1" * 5000, "-" + "9" * 5000, "+" + "1" * 4301, " " + "7" * 100_000 + " ", "1" + "0" * 19]
+
+
+def test_every_integer_field_is_found():
+    assert {(o, p[-1]) for o, p, _ in INTEGER_FIELDS} >= {
+        (o, f) for o in ("vraag", "adresvraag")
+        for f in ("item", "rubrieknummer", "indicatieAdresvraag", "indicatieZoekenInHistorie")}
+
+
+@pytest.mark.parametrize("operation_name, path, named", INTEGER_FIELDS)
+@pytest.mark.parametrize("text", HUGE, ids=lambda t: f"{len(t)}chars")
+def test_an_integer_of_any_length_is_refused_by_name(operation_name, path, named, text):
+    """Digits beyond the type's bounds are refused before Python converts them (it refuses
+    more than 4,300 digits with a ValueError of its own)."""
+    with pytest.raises(request.Invalid) as e:
+        request.read(operation(_nested(path, text), operation_name), _in_message(operation_name))
+    assert e.value.element == named
+
+
+@pytest.mark.parametrize("operation_name, path, named", INTEGER_FIELDS)
+def test_leading_zeros_of_any_number_are_no_digits(operation_name, path, named):
+    read = request.read(operation(_nested(path, " +" + "0" * 5000 + "1 "), operation_name),
+                        _in_message(operation_name))
+    value = read
+    for name in path:
+        value = getattr(value, name)
+        value = value[0] if isinstance(value, list) else value
+    assert value == 1

@@ -242,6 +242,22 @@ def test_nil_and_mistyped_input_is_answered_in_band(service_url, in0, expected):
     assert resultaat(response) == expected
 
 
+@pytest.mark.parametrize("operation", ["vraag", "adresvraag"])
+@pytest.mark.parametrize("masker, rubriek, adres, historie, named", [
+    ("1" * 5000, "10120", "0", "0", "masker"),
+    ("10120", "-" + "1" * 5000, "0", "0", "rubrieknummer"),
+    ("10120", "10120", "1" * 5000, "0", "indicatieAdresvraag"),
+    ("10120", "10120", "0", "+" + "9" * 5000, "indicatieZoekenInHistorie"),
+])
+def test_an_integer_of_5000_digits_is_x021_naming_it(service_url, operation, masker, rubriek, adres,
+                                                     historie, named):
+    body = body_vraag([masker], [(rubriek, "999993653")], adres, historie).replace("ver:vraag", f"ver:{operation}")
+    response = post(service_url, envelope(body))
+    assert response.status_code == 200
+    assert resultaat(response) == "X021"
+    assert f"<omschrijving>Ongeldige waarde voor parameter {named}.</omschrijving>".encode() in response.content
+
+
 def test_x021_names_the_element(service_url):
     body = '<ver:vraag><ver:in0><ver:masker><ver:item>abc</ver:item></ver:masker></ver:in0></ver:vraag>'
     assert b"Ongeldige waarde voor parameter masker." in post(service_url, envelope(body)).content

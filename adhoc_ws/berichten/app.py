@@ -122,7 +122,7 @@ class BerichtenApp:
                           detail=f"Een verzoek mag hoogstens {MAX_BODY} bytes zijn.", content_type=CONTENT_TYPE) from None
         try:
             request = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON, too deep
             request = None
         berichten = request.get("berichten") if isinstance(request, dict) else None
         if not isinstance(berichten, list):
@@ -254,14 +254,18 @@ def _first(query: dict, name: str) -> str | None:
     return values[0] if values else None
 
 
+MAX_NUMBER = 10 ** 18 - 1  # a pagina beyond it is refused (its digits counted, never converted)
+
+
 def _number(query: dict, name: str, default: int, invalid: list) -> int:
     text = _first(query, name)
     if text is None or text == "":
         return default
-    if not (text.isascii() and text.isdigit() and int(text) >= 1):
-        invalid.append({"key": name, "value": "Een geheel getal van 1 of meer"})
+    digits = text.lstrip("0")  # counted before converting: Python converts at most 4,300 characters
+    if not (text.isascii() and text.isdigit() and 1 <= len(digits) <= 18):
+        invalid.append({"key": name, "value": f"Een geheel getal van 1 tot en met {MAX_NUMBER}"})
         return default
-    return int(text)
+    return int(digits)
 
 
 def _moment(query: dict, name: str, invalid: list) -> dt.datetime | None:

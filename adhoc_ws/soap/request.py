@@ -13,7 +13,9 @@ does, in a fraction of its time:
   repeating element a list.
 
 An integer must be an XSD integer (``[+-]digits``, surrounding white space allowed, leading
-zeros too: ``010120``) within the bounds of its type (a byte is -128…127). Anything else
+zeros too: ``010120``) within the bounds of its type (a byte is -128…127). Its digits are
+counted before it is converted (Python converts at most 4,300 characters): leading zeros
+are no digits, and more digits than its type's bounds have is out of them. Anything else
 raises :class:`Invalid` with the element's name, or for an ``item`` of an array the array's
 name, which the service answers with X021 (``Ongeldige waarde voor parameter masker``).
 
@@ -30,6 +32,7 @@ from spyne import ComplexModelBase, Integer
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
+MAX_DIGITS = 100  # an xs:integer without bounds: refused beyond this many significant digits
 
 
 class Invalid(ValueError):
@@ -49,6 +52,8 @@ class _Field:
         self.bounds = None
         if issubclass(model, Integer):
             self.bounds = (model.Attributes.min_bound, model.Attributes.max_bound)
+            # the most significant digits a value within the bounds has (unbounded: MAX_DIGITS)
+            self.digits = max(MAX_DIGITS if b is None else len(str(abs(b))) for b in self.bounds)
 
 
 @lru_cache(maxsize=None)
@@ -91,8 +96,14 @@ def _value(element, field: _Field, name: str):
         return "" if text is None else text
     if text is None or not (text.isdigit() and text.isascii() or _INTEGER.fullmatch(text)):
         raise Invalid(name)
-    value = int(text)
     low, high = field.bounds
-    if not low <= value <= high:
+    if len(text) > field.digits:  # counted first: Python converts at most 4,300 characters
+        text = text.strip()
+        sign, digits = ("-" if text[0] == "-" else ""), text.lstrip("+-").lstrip("0") or "0"
+        if len(digits) > field.digits:
+            raise Invalid(name)
+        text = sign + digits
+    value = int(text)
+    if not (low is None or low <= value) or not (high is None or value <= high):
         raise Invalid(name)
     return value
