@@ -5,7 +5,8 @@
   :mod:`adhoc_ws.web`; never a zoekwaarde, a BSN or a name (the protocol in the database says
   who asked about whom).
 - ``POST`` takes a SOAP 1.1 envelope. The XML is parsed here, with a parser that resolves no
-  entities, loads no DTD and reaches no network; a document with a DTD is refused. The body's
+  entities, loads no DTD and reaches no network; a document with a DTD is refused before
+  parsing, in whatever encoding (:mod:`adhoc_ws.soap.document`). The body's
   element names the operation in spyne's table of :class:`adhoc_ws.soap.service.LrdPlusService`;
   :mod:`adhoc_ws.soap.request` reads its input along the spyne models (spyne's own
   deserialiser took longer than the rest of a vraag), the operation's method runs, and the
@@ -35,7 +36,7 @@ from ..logsafe import log_failure
 from ..service import AdhocService
 from ..accounts import Credentials
 from ..web import ACCESS_EXTRA, BodyTooLarge, http_credentials, own_base_url, read_body
-from . import answer_xml
+from . import answer_xml, document
 from .models import LRDPLUS
 from .request import Invalid, read as read_request
 from .service import application
@@ -49,7 +50,8 @@ _BODY = f"{{{SOAP11_ENV}}}Body"
 MAX_REQUEST_BYTES = 1 << 20
 OPERATIONS = ("vraag", "adresvraag", "changePassword")
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+# reads every document as UTF-8, whatever it declares: document.for_parser made it so
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, encoding="utf-8",
                           huge_tree=False, remove_comments=True, remove_pis=True)
 
 
@@ -142,10 +144,12 @@ class Outcome:
 
 
 def parse_envelope(body: bytes) -> etree._Element:
-    if b"<!DOCTYPE" in body:  # refused before parsing: no entity is ever declared, let alone expanded
-        raise SoapFault("Client", "A document type declaration (DTD) is not allowed")
+    try:  # a DTD is refused before parsing, in any encoding: no entity is ever declared
+        utf8 = document.for_parser(body)
+    except document.Refused as e:
+        raise SoapFault("Client", str(e)) from None
     try:
-        root = etree.fromstring(body, _PARSER)
+        root = etree.fromstring(utf8, _PARSER)
     except etree.XMLSyntaxError as e:
         raise SoapFault("Client", f"Not well-formed XML: {e.msg}") from None
     if root.getroottree().docinfo.doctype:
