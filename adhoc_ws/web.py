@@ -33,6 +33,7 @@ access_log = logging.getLogger("adhoc_ws.access")
 BYTES_IN = "adhoc_ws.bytes_in"  # environ key: the request bytes an app read, for the access log
 ACCESS_EXTRA = "adhoc_ws.access"  # environ key: a dict an app adds to its access-log line
 PROBLEM_JSON = "application/problem+json; charset=utf-8"
+BASIC_CHALLENGE = 'Basic realm="adhoc-ws", charset="UTF-8"'  # WWW-Authenticate of a 401
 
 
 class FrontDoor:

@@ -6,11 +6,13 @@ Everything over HTTP with zeep or raw requests, on the demo persoonslijsten, on 
 import base64
 import datetime as dt
 import json
+import re
 import threading
 import time
 
 import pytest
 import requests
+import suds.client
 import zeep
 from sqlalchemy import select, text
 from zeep.transports import Transport
@@ -86,7 +88,7 @@ def url(setup):
 
 def client(url, user=None, password=PASSWORD, wsse=False):
     session = requests.Session()
-    if user and not wsse:
+    if user is not None and not wsse:
         session.auth = (user, password)
     c = zeep.Client(str(ROOT / "wsdl" / "LrdPlus1_1.wsdl"), transport=Transport(session=session),
                     wsse=UsernameToken(user, password) if wsse else None)
@@ -125,11 +127,90 @@ def test_x_brp_credentials_as_behind_the_central_access_point(url):
 
 
 @pytest.mark.parametrize("user, password", [
-    ("gemeente", "Fout-Wachtwoord-42"), ("onbekend", PASSWORD), (None, PASSWORD), ("gemeente", ""),
+    ("gemeente", "Fout-Wachtwoord-42"), ("onbekend", PASSWORD), ("", PASSWORD), ("gemeente", ""),
 ])
 def test_x010_gives_no_hint_which_part_was_wrong(url, user, password):
     assert code(ask(client(url, user, password))) == \
         "X010 Ongeldige combinatie gebruikersnaam/wachtwoord."
+
+
+# -- a client that logs in when challenged ----------------------------------------------
+
+def suds_client(url, user, password):
+    """suds' default client: its transport (HttpAuthenticated) sends the password only after a 401."""
+    return suds.client.Client(url + "?wsdl", username=user, password=password, cache=None, timeout=30)
+
+
+def suds_code(answer) -> str:
+    r = answer.resultaat
+    return f"{r.letter}{int(r.code):03d}"
+
+
+def suds_vraag(c):
+    vraag = c.factory.create("{http://www.bprbzk.nl/GBA/LRDPlus/version1.1}Vraag")
+    vraag.masker.item = [10120, 10240]
+    item = c.factory.create("{http://www.bprbzk.nl/GBA/LRDPlus/version1.1}Zoekparameter")
+    item.rubrieknummer, item.zoekwaarde = 10120, "999993653"
+    vraag.parameters.item = [item]
+    vraag.indicatieAdresvraag, vraag.indicatieZoekenInHistorie = 0, 0
+    return c.service.vraag(vraag)
+
+
+def test_a_client_that_logs_in_only_when_challenged_logs_in(url):
+    assert suds_code(suds_vraag(suds_client(url, "gemeente", PASSWORD))) == "A000"
+    assert suds_code(suds_vraag(suds_client(url, "gemeente", "Fout-Wachtwoord-42"))) == "X010"
+
+
+def test_no_credentials_at_all_is_a_401_challenge(url):
+    body = (f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v="{LRD[1:-1]}"><s:Body>'
+            "<v:vraag><v:in0><v:masker><v:item>10120</v:item></v:masker><v:parameters><v:item>"
+            "<v:rubrieknummer>10120</v:rubrieknummer><v:zoekwaarde>999993653</v:zoekwaarde></v:item>"
+            "</v:parameters></v:in0></v:vraag></s:Body></s:Envelope>")
+    for operation in ("vraag", "adresvraag"):
+        answer = requests.post(url, data=body.replace("v:vraag", f"v:{operation}"),
+                               headers={"Content-Type": "text/xml"}, timeout=10)
+        assert answer.status_code == 401
+        assert re.fullmatch(r'Basic realm="[^"]+".*', answer.headers["WWW-Authenticate"])
+        assert b"<faultcode>soap:Client</faultcode>" in answer.content
+    change = body.split("<s:Body>")[0] + "<s:Body><v:changePassword><v:in0>Nieuw-Wachtwoord-77</v:in0>" \
+        "</v:changePassword></s:Body></s:Envelope>"
+    assert requests.post(url, data=change, timeout=10).status_code == 401
+    for method in (requests.get, requests.head):
+        wsdl = method(url + "?wsdl", timeout=10)
+        assert wsdl.status_code == 200 and "WWW-Authenticate" not in wsdl.headers
+    assert requests.get(url, timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("headers", [
+    {"Authorization": "Bearer onzin"}, {"Authorization": "Basic"}, {"Authorization": "Basic ***"},
+    {"Authorization": "Negotiate YII="}, {"X-Brp-Credentials": "Basic ***"},
+    {"Authorization": "Basic " + base64.b64encode(b"gemeente:Fout-Wachtwoord-42").decode()},
+])
+def test_credentials_of_any_kind_that_are_wrong_stay_x010_in_band(url, headers):
+    answer = requests.post(url, data=_raw_vraag(), headers={"Content-Type": "text/xml", **headers}, timeout=10)
+    assert answer.status_code == 200 and b"<letter>X</letter><omschrijving>Ongeldige combinatie" in \
+        answer.content.replace(b"<code>10</code>", b"")
+
+
+def test_a_username_token_alone_is_credentials(url):
+    assert code(ask(client(url, "gemeente", wsse=True))) == "A000 Aantal: 1."
+    assert code(ask(client(url, "gemeente", "Fout-Wachtwoord-42", wsse=True))).startswith("X010")
+
+
+def test_the_open_service_challenges_nobody(demo_engine):
+    base, server = serve_in_thread(build_app(AdhocService(demo_engine)))
+    try:
+        answer = requests.post(base + ENDPOINT, data=_raw_vraag(), headers={"Content-Type": "text/xml"}, timeout=10)
+    finally:
+        server.shutdown()
+    assert answer.status_code == 200 and b"<letter>A</letter>" in answer.content
+
+
+def _raw_vraag() -> str:
+    return (f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v="{LRD[1:-1]}"><s:Body>'
+            "<v:vraag><v:in0><v:masker><v:item>10120</v:item></v:masker><v:parameters><v:item>"
+            "<v:rubrieknummer>10120</v:rubrieknummer><v:zoekwaarde>999993653</v:zoekwaarde></v:item>"
+            "</v:parameters></v:in0></v:vraag></s:Body></s:Envelope>")
 
 
 def test_a_password_digest_cannot_be_checked(url):

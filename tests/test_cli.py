@@ -71,7 +71,7 @@ def test_serve_demo_answers_a_legacy_client(tmp_path):
         url = f"http://127.0.0.1:{port}{ENDPOINT}"
         wait_until_answering(f"http://127.0.0.1:{port}/health", server)
         for auth, expected in ((("demo", "Demo-Wachtwoord-2026"), "Aantal: 1."),
-                               (None, "Ongeldige combinatie gebruikersnaam/wachtwoord.")):
+                               (("demo", "fout"), "Ongeldige combinatie gebruikersnaam/wachtwoord.")):
             session = requests.Session()
             session.auth = auth
             client = zeep.Client(str(ROOT / "wsdl" / "LrdPlus1_1.wsdl"),

@@ -16,6 +16,9 @@ Credentials come as production receives them: HTTP Basic (``Authorization``), th
 ``X-Brp-Credentials`` (behind Logius' central access point), or a WS-Security UsernameToken
 with a PasswordText in the SOAP header; that order of preference is the reverse: the SOAP
 header first. A PasswordDigest cannot be checked against a stored hash and counts as wrong.
+A request with none of the three is answered ``401`` with a Basic challenge (unless the
+service is open), so clients that send a password only when challenged can log in; wrong
+credentials are X010 in-band, as every login failure.
 
 What a legacy client may send is accepted: no SOAPAction, ``""`` or any other; Content-Type
 ``text/xml`` or ``application/xml``; unknown SOAP headers; ints with leading zeros; nil or
@@ -35,7 +38,7 @@ from ..foutcodes import Fout
 from ..logsafe import log_failure
 from ..service import AdhocService
 from ..accounts import Credentials
-from ..web import ACCESS_EXTRA, BodyTooLarge, http_credentials, own_base_url, read_body
+from ..web import ACCESS_EXTRA, BASIC_CHALLENGE, BodyTooLarge, http_credentials, own_base_url, read_body
 from . import answer_xml, document
 from .models import LRDPLUS
 from .request import Invalid, read as read_request
@@ -56,9 +59,18 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 
 
 class SoapFault(Exception):
-    def __init__(self, faultcode: str, faultstring: str, status: str = "500 Internal Server Error"):
+    def __init__(self, faultcode: str, faultstring: str, status: str = "500 Internal Server Error",
+                 headers: list[tuple[str, str]] = ()):
         super().__init__(faultstring)
         self.faultcode, self.faultstring, self.status = faultcode, faultstring, status
+        self.headers = list(headers)
+
+
+def challenge() -> SoapFault:
+    """401 with a Basic challenge: for a request without any credentials, while accounts are
+    checked. Clients that send their password only when challenged (suds, .NET's
+    NetworkCredential, Java's Authenticator, Perl's LWP) then ask again with it."""
+    return SoapFault("Client", "Authentication required", "401 Unauthorized", [("WWW-Authenticate", BASIC_CHALLENGE)])
 
 
 @dataclass
@@ -109,8 +121,13 @@ class AdhocServer:
         self.service = service
 
     def handle(self, body: bytes, credentials: Credentials | None = None) -> "Outcome":
-        """The response to one request body; raises SoapFault for non-SOAP input."""
+        """The response to one request body; raises SoapFault for non-SOAP input, and for a
+        request without credentials (``credentials`` None and no UsernameToken) while accounts
+        are checked (:func:`challenge`)."""
         envelope = parse_envelope(body)
+        credentials = wsse_credentials(envelope) or credentials
+        if credentials is None and self.service.accounts is not None:
+            raise challenge()
         request = envelope.find(_BODY)[0]
         descriptor = _METHODS.get(request.tag)
         if descriptor is None:
@@ -122,7 +139,7 @@ class AdhocServer:
             return self._failure(operation, Fout("X021", parameter=e.element))
         if arguments.in0 is None and request.find(_IN0) is None:  # absent, not nil
             return self._failure(operation, Fout("X021", parameter="in0"))
-        call = _Call(RequestContext(self.service, wsse_credentials(envelope) or credentials))
+        call = _Call(RequestContext(self.service, credentials))
         result = descriptor.function(call, arguments.in0)
         if operation == "changePassword":
             return Outcome(answer_xml.change_password(result), operation, result)
@@ -179,9 +196,10 @@ class SoapApp:
             status, document = "405 Method Not Allowed", b"POST a SOAP 1.1 request, or GET ?wsdl\n"
             headers = [("Allow", "GET, HEAD, POST"), ("Content-Type", "text/plain")]
         else:
+            headers = []
             try:
                 body = self._read_body(environ)
-                outcome = self.server.handle(body, http_credentials(environ))
+                outcome = self.server.handle(body, presented_credentials(environ))
                 document, status = outcome.document, "200 OK"
                 r = outcome.resultaat
                 environ[ACCESS_EXTRA] = {"operation": outcome.operation,
@@ -189,11 +207,12 @@ class SoapApp:
                                          "referentie": r.referentie}
             except SoapFault as f:
                 document, status = answer_xml.fault(f.faultcode, f.faultstring), f.status
+                headers = f.headers
             except Exception:
                 log_failure(log, "request failed")
                 document = answer_xml.fault("Server", "Technische fout")
                 status = "500 Internal Server Error"
-            headers = [("Content-Type", "text/xml; charset=UTF-8")]
+            headers = [("Content-Type", "text/xml; charset=UTF-8")] + headers
         start_response(status, headers + [("Content-Length", str(len(document)))])
         return [document]
 
@@ -212,6 +231,16 @@ class SoapApp:
         return "200 OK", [("Content-Type", "text/plain; charset=UTF-8")], \
             b"adhoc-ws: the BRP-V Ad hoc webservice (LrdPlus 1.1). POST SOAP 1.1 requests here; " \
             b"the WSDL is at ?wsdl\n"
+
+
+def presented_credentials(environ) -> Credentials | None:
+    """The HTTP Basic credentials of the request; ones it presents in another scheme or that
+    cannot be read count as wrong (X010), so only a request without ``Authorization`` and
+    ``X-Brp-Credentials`` has none."""
+    found = http_credentials(environ)
+    if found is None and (environ.get("HTTP_AUTHORIZATION") or environ.get("HTTP_X_BRP_CREDENTIALS")):
+        return Credentials("", "")
+    return found
 
 
 def _own_url(environ) -> str:
