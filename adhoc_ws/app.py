@@ -16,7 +16,7 @@ from .mailboxen import LoginFailed, Mailboxen
 from .oauth import BERICHTEN, BEWONING, MAX_BODY as OAUTH_MAX_BODY, TokenEndpoint, Tokens
 from .service import AdhocService
 from .soap.server import MAX_REQUEST_BYTES as SOAP_MAX_BODY, SoapApp
-from .web import FrontDoor
+from .web import FrontDoor, public_url as web_public_url
 
 HAALCENTRAAL = "/haalcentraal/"
 BERICHTEN_API = "/api/v1/"
@@ -25,11 +25,12 @@ MAX_BODY = max(SOAP_MAX_BODY, BEWONING_MAX_BODY, BERICHTEN_MAX_BODY, OAUTH_MAX_B
 
 
 def build(service: AdhocService, *, routering_mailbox: int = ROUTERING_MAILBOX,
-          tokens: Tokens | None = None) -> FrontDoor:
+          tokens: Tokens | None = None, public_url: str | None = None) -> FrontDoor:
     """The Ad hoc webservice at every path, the bewoning API under ``/haalcentraal/``, the
     Berichten API under ``/api/v1/``, the token endpoint ``/oauth2/token`` and ``/health``, over
     one :class:`AdhocService` (its engine, accounts and protocol). ``tokens`` holds the key
-    bearer tokens are signed with (a new one when None)."""
+    bearer tokens are signed with (a new one when None); ``public_url`` the address the APIs
+    give of themselves (the WSDL's ``soap:address``; when None, the request's own, checked)."""
     tokens = tokens if tokens is not None else Tokens()
     mailboxen = Mailboxen(service.engine)
     bewoning = BewoningApp(service.engine, service.accounts, recorder=service.recorder,
@@ -38,7 +39,7 @@ def build(service: AdhocService, *, routering_mailbox: int = ROUTERING_MAILBOX,
                              verify_token=tokens.checker(BERICHTEN))
     token = TokenEndpoint(tokens, {BERICHTEN: _mailbox(mailboxen), BEWONING: _account(service.accounts)})
     return FrontDoor(SoapApp(service), [(HAALCENTRAAL, bewoning), (BERICHTEN_API, berichten), (OAUTH, token)],
-                     healthy=service.healthy)
+                     healthy=service.healthy, public_url=public_url and web_public_url(public_url))
 
 
 def _mailbox(mailboxen: Mailboxen):

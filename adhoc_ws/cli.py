@@ -364,13 +364,21 @@ def berichten(ctx, mailbox, alles, inhoud, lo3, limit):
 @click.option("--token-key", type=click.Path(exists=True, dir_okay=False),
               help="Sign OAuth bearer tokens with this key (a file of at least 32 bytes); "
                    "default: a new key at each start, shared by the workers.")
+@click.option("--public-url", metavar="URL",
+              help="The address clients reach the service at (behind a proxy), written in the WSDL "
+                   "and the OpenAPI documents; default: each request's own, if valid.")
 @search_timeout
 @click.pass_context
 def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, graceful_timeout,
-          read_timeout, demo, open_access, routering_mailbox, token_key, search_timeout):
+          read_timeout, demo, open_access, routering_mailbox, token_key, public_url, search_timeout):
     """Serve the Ad hoc webservice, the bewoning API and the Berichten API over HTTP(S)."""
     if tls_client_ca and not tls_cert:
         raise click.UsageError("--tls-client-ca needs --tls-cert")
+    if public_url is not None:
+        try:
+            public_url = web.public_url(public_url)
+        except ValueError as e:
+            raise click.UsageError(f"--public-url: {e}") from None
     web.configure_logging()
     try:  # made here, before the fork: every worker checks the tokens any worker issued
         key = oauth.read_key(token_key) if token_key else secrets.token_bytes(oauth.MIN_KEY)
@@ -400,7 +408,7 @@ def serve(ctx, host, port, workers, threads, tls_cert, tls_key, tls_client_ca, g
                f"mailboxes: {_listed(mailboxen, demo) if mailboxen else 'none (adhoc-ws afnemers FILE)'}")
     try:
         serving.run(functools.partial(served_app, url, open_access, search_timeout, routering_mailbox,
-                                      key),
+                                      key, public_url),
                     serving.Options(host, port, workers, threads, tls_cert, tls_key, tls_client_ca,
                                     graceful_timeout, read_timeout),
                     started=lambda: click.echo(message))
@@ -422,9 +430,11 @@ def _listed(names: list[str], demo: bool) -> str:
 
 
 def served_app(url: str, open_access: bool, search_timeout: float,
-               routering_mailbox: int = ROUTERING_MAILBOX, token_key: bytes | None = None):
+               routering_mailbox: int = ROUTERING_MAILBOX, token_key: bytes | None = None,
+               public_url: str | None = None):
     """The application one serving worker runs, on an engine of its own; ``token_key`` signs
-    the bearer tokens (the same in every worker; a new one when None)."""
+    the bearer tokens (the same in every worker; a new one when None); ``public_url`` is
+    the address the APIs give of themselves (None: each request's own)."""
     from .app import build as build_app
 
     engine = database.open_engine(url)
@@ -433,7 +443,7 @@ def served_app(url: str, open_access: bool, search_timeout: float,
     return build_app(AdhocService(engine, accounts=accounts, search_timeout=search_timeout,
                                   connections=connections),
                      routering_mailbox=routering_mailbox,
-                     tokens=oauth.Tokens(token_key) if token_key else None)
+                     tokens=oauth.Tokens(token_key) if token_key else None, public_url=public_url)
 
 
 @main.command()

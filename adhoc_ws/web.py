@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import logging
+import re
 import time
+import urllib.parse
 from http import HTTPStatus
 from typing import Callable, Iterable
 
@@ -41,16 +44,21 @@ class FrontDoor:
 
     ``mounts`` is a list of (path prefix, WSGI app), tried in order; ``default`` takes every
     other path. ``healthy`` answers ``GET /health``: 200 ``ok``, or 503 when it returns False.
+    ``public_url`` (checked by :func:`public_url`) is the address the APIs give of themselves
+    (:func:`own_base_url`), whatever the request's ``Host``.
     """
 
     def __init__(self, default, mounts: Iterable[tuple[str, Callable]] = (), *,
-                 healthy: Callable[[], bool] | None = None):
+                 healthy: Callable[[], bool] | None = None, public_url: str | None = None):
         self.default = default
         self.mounts = list(mounts)
         self.healthy = healthy
+        self.public_url = public_url
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
+        if self.public_url:
+            environ[PUBLIC_URL] = self.public_url
         statuses = []
 
         def start(status, headers, exc_info=None):
@@ -179,11 +187,61 @@ def caller(environ, verify: Callable[[str], str | None] | None = None) -> Creden
     return http_credentials(environ)
 
 
+PUBLIC_URL = "adhoc_ws.public_url"  # environ key: the configured public URL (serve --public-url)
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_HOST = re.compile(rf"(?P<name>{_LABEL}(?:\.{_LABEL})*\.?|\[(?P<ipv6>[0-9A-Fa-f:.]{{2,45}})\])"
+                   r"(?::(?P<port>[0-9]{1,5}))?")
+
+
 def own_base_url(environ) -> str:
-    """scheme://host of the request as the client addressed it, plus SCRIPT_NAME."""
-    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
-    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    """The address the APIs give of themselves (the WSDL's ``soap:address``, the servers of
+    the OpenAPI documents): the public URL the front door was given (``serve
+    --public-url``), else scheme://host of the request as the client addressed it, plus
+    SCRIPT_NAME. What a client sends is taken only when it is what it claims to be: the
+    scheme from ``X-Forwarded-Proto`` only when ``http`` or ``https``, the ``Host`` only when
+    it is a host name, IPv4 or [IPv6] address with at most a port (:func:`valid_host`);
+    otherwise the server's own scheme and address stand in."""
+    public = environ.get(PUBLIC_URL)
+    if public:
+        return public
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()  # the first proxy
+    if scheme not in ("http", "https"):
+        scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST", "")
+    if not valid_host(host):
+        name = environ.get("SERVER_NAME", "localhost")
+        host = f"[{name}]" if ":" in name else name
+        if environ.get("SERVER_PORT"):
+            host += f":{environ['SERVER_PORT']}"
     return f"{scheme}://{host}{environ.get('SCRIPT_NAME', '')}"
+
+
+def valid_host(host: str) -> bool:
+    """Is ``host`` a ``Host`` header value: a host name (at most 253 characters) or IPv4
+    address, or an IPv6 address in brackets, with at most a port (0-65535)?"""
+    match = _HOST.fullmatch(host) if len(host) <= 260 else None
+    if match is None or (match["port"] and int(match["port"]) > 65535):
+        return False
+    if match["ipv6"] is not None:
+        try:
+            ipaddress.IPv6Address(match["ipv6"])
+        except ValueError:
+            return False
+        return True
+    return len(match["name"]) <= 253
+
+
+def public_url(url: str) -> str:
+    """``url`` as a public URL (``serve --public-url``): http or https, a valid host, perhaps a
+    path, no query, fragment or credentials; without a trailing slash. ValueError otherwise."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError("the scheme must be http or https")
+    if not valid_host(parts.netloc):
+        raise ValueError("the host must be a host name or address, with at most a port")
+    if parts.query or parts.fragment or not re.fullmatch(r"(/[A-Za-z0-9._~!$&'()*+,;=:@%-]*)*", parts.path):
+        raise ValueError("only a path may follow the host")
+    return f"{parts.scheme.lower()}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
 class Problem(Exception):
