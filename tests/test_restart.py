@@ -1,5 +1,6 @@
 """A PostgreSQL restart (issue 15, item 10): requests while it is down fail cleanly and fast,
-and not one fails after it is back, on the SOAP service and the bewoning API alike.
+and not one fails after it is back, on the SOAP service, the bewoning API and the Berichten
+API alike.
 
 The restart is real: a private PostgreSQL cluster (``initdb`` and ``pg_ctl`` from
 ``/usr/lib/postgresql/*/bin``) on a free port in a temporary folder, never the shared server.
@@ -36,6 +37,7 @@ from wsgi_client import call
 
 LRD = "http://www.bprbzk.nl/GBA/LRDPlus/version1.1"
 DEMO = "Basic " + base64.b64encode(b"demo:Demo-Wachtwoord-2026").decode()
+MAILBOX = "Basic " + base64.b64encode(b"9999010:Rechtspraak-Demo-2026").decode()  # the Berichten API
 VRAAG = (f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v="{LRD}"><s:Body>'
          "<v:vraag><v:in0><v:masker><v:item>10120</v:item></v:masker><v:parameters><v:item>"
          "<v:rubrieknummer>10120</v:rubrieknummer><v:zoekwaarde>999993653</v:zoekwaarde>"
@@ -134,27 +136,31 @@ def health(app) -> int:
     return call(app, "GET", "/health").status
 
 
+def berichten(app) -> int:
+    return call(app, "GET", "/api/v1/berichten", headers={"Authorization": MAILBOX}).status
+
+
 def everything(app) -> list:
     """One request of each kind, from this thread (so its kept connections are used again)."""
-    return [soap(app), bewoning(app), health(app)]
+    return [soap(app), bewoning(app), berichten(app), health(app)]
 
 
 def test_after_a_restart_not_one_request_fails(cluster):
     engine, app = served(cluster.url)
     for _ in range(3):
-        assert everything(app) == ["A000", 200, 200]
+        assert everything(app) == ["A000", 200, 200, 200]
     cluster.stop()
     started = time.monotonic()
-    assert everything(app) == ["X001", 500, 503]  # down: a clean error, at once
+    assert everything(app) == ["X001", 500, 500, 503]  # down: a clean error, at once
     assert time.monotonic() - started < 10
     cluster.start()
-    assert [everything(app) for _ in range(3)] == [["A000", 200, 200]] * 3
+    assert [everything(app) for _ in range(3)] == [["A000", 200, 200, 200]] * 3
     # what was answered while the database was down is in the protocol now
     results = [r.resultaat for r in protocol.entries(engine, limit=10)]
     assert results.count("X001") == 1 and results.count("500") == 1
     cluster.stop()  # a restart that no request sees: every kept connection is dead after it
     cluster.start()
-    assert [everything(app) for _ in range(3)] == [["A000", 200, 200]] * 3
+    assert [everything(app) for _ in range(3)] == [["A000", 200, 200, 200]] * 3
     engine.dispose()
 
 
@@ -167,13 +173,13 @@ def test_when_every_connection_is_dropped_not_one_request_fails():
     engine, app = served(f"{PG_URL}{separator}options=-csearch_path%3D{name}&application_name={name}")
     try:
         for _ in range(3):
-            assert everything(app) == ["A000", 200, 200]
+            assert everything(app) == ["A000", 200, 200, 200]
         with admin.connect() as conn:
             dropped = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                         "WHERE application_name = :name"), {"name": name}).scalar()
         assert dropped >= 3  # answering, protocol, pool
         time.sleep(0.2)
-        assert [everything(app) for _ in range(3)] == [["A000", 200, 200]] * 3
+        assert [everything(app) for _ in range(3)] == [["A000", 200, 200, 200]] * 3
     finally:
         engine.dispose()
         with admin.begin() as conn:
