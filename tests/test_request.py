@@ -21,7 +21,9 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 def spyne_reads(body: bytes):
     """The in0 of a request as spyne deserialises it (the way adhoc-ws read requests before)."""
+    transport = application.transport
     server = ServerBase(application)
+    application.transport = transport  # ServerBase sets it to its own (None), which the WSDL cannot write
     ctx = MethodContext(server, MethodContext.SERVER)
     ctx.in_document = (etree.fromstring(body), {})
     application.in_protocol.decompose_incoming_envelope(ctx, application.in_protocol.REQUEST)
