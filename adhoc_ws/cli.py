@@ -420,7 +420,8 @@ def _accounts_line(names: list[str], open_access: bool, demo: bool) -> str:
     if open_access:
         return "none: --open serves everyone without authentication, with every rubriek"
     if not names:
-        return "none loaded (adhoc-ws afnemers FILE), so every request is answered X010"
+        return ("none loaded (adhoc-ws afnemers FILE): a SOAP request with credentials is answered X010, "
+                "one without 401")
     return _listed(names, demo)
 
 

@@ -364,6 +364,28 @@ def test_a_body_that_is_no_request_is_400(app, body):
     assert (answer.status, problem_code(answer)) == (400, "PUT-F002")
 
 
+@pytest.mark.parametrize("body, says", [
+    (b"{", "geen JSON"),
+    (b"\xff\xfe", "geen JSON"),
+    (b'{"berichten": [{"berichtId": ' + b"9" * 5000 + b"}]}", "meer dan 100 cijfers"),
+    (b'{"berichten": [' + b"-" + b"1" * 101 + b"]}", "meer dan 100 cijfers"),
+    (b'{"berichten": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "te diep genest"),
+    (b'{"berichten": {}}', "een lijst berichten"),
+])
+def test_why_a_body_is_no_request_is_said(app, body, says):
+    answer = request(app, "POST", body=body)
+    assert (answer.status, problem_code(answer)) == (400, "PUT-F002")
+    (invalid,) = answer.json()["invalidParameters"]
+    assert says in invalid["value"]
+
+
+def test_a_long_but_possible_number_is_read_and_checked_by_the_schema(app):
+    answer = request(app, "POST", body=b'{"berichten": [{"berichtId": ' + b"9" * 100 + b"}]}")
+    assert answer.status == 200
+    (niet,) = answer.json()["nietVerwerkteBerichten"]
+    assert fout(niet) == "PUT-F002"
+
+
 def test_a_message_to_an_unknown_or_switched_off_mailbox_is_not_sent(app):
     sent = post(app, bericht(og21(BSN), ontvanger=1234567), bericht(og21(BSN), ontvanger=344010))
     assert [fout(n) for n in sent["nietVerwerkteBerichten"]] == ["PUT-F003", "PUT-F003"]

@@ -121,9 +121,16 @@ class BerichtenApp:
             raise Problem(413, "payloadTooLarge", "Request body is te groot.", "about:blank",
                           detail=f"Een verzoek mag hoogstens {MAX_BODY} bytes zijn.", content_type=CONTENT_TYPE) from None
         try:
-            request = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON, too deep
-            request = None
+            request = json.loads(body, parse_int=_integer)
+        except _TooManyDigits:
+            raise problem(400, "BBA-PUT-F002", invalid=[{"key": "berichten", "value": (
+                f"Een getal in het verzoek heeft meer dan {_MAX_DIGITS} cijfers")}]) from None
+        except RecursionError:
+            raise problem(400, "BBA-PUT-F002", invalid=[{"key": "berichten", "value": (
+                "Het verzoek is te diep genest")}]) from None
+        except (ValueError, UnicodeDecodeError):
+            raise problem(400, "BBA-PUT-F002", invalid=[{"key": "berichten", "value": (
+                "Het verzoek is geen JSON (UTF-8)")}]) from None
         berichten = request.get("berichten") if isinstance(request, dict) else None
         if not isinstance(berichten, list):
             raise problem(400, "BBA-PUT-F002", invalid=[{"key": "berichten", "value": (
@@ -240,6 +247,20 @@ def _available(conn, mailbox: Mailbox, ids: list[str], prefix: str) -> tuple[lis
             niet.append({"berichtTransportId": transport_id,
                          "foutmeldingen": [foutmelding(f"{prefix}-{GONE[why]}")]})
     return available, niet
+
+
+_MAX_DIGITS = 100  # no field of any message is a number near this long
+
+
+class _TooManyDigits(ValueError):
+    pass
+
+
+def _integer(text: str) -> int:
+    """A JSON integer; one too long for any message is refused before Python converts it."""
+    if len(text.lstrip("-")) > _MAX_DIGITS:
+        raise _TooManyDigits()
+    return int(text)
 
 
 def _json(value: dict, *, generic: bool = True):
