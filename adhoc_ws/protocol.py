@@ -43,6 +43,7 @@ from sqlalchemy import String, Table, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
+from .storage.database import Connections
 from .storage.schema import adhoc_protocol
 
 log = logging.getLogger(__name__)
@@ -131,13 +132,19 @@ class _Waiting:
 class Recorder:
     """Writes protocol entries, committing whatever waits at the same moment in one go."""
 
-    def __init__(self, engine: Engine, *, wait: float = WAIT):
+    def __init__(self, engine: Engine, *, wait: float = WAIT, connections: Connections | None = None):
         self.engine = engine
         self.wait = wait
         self._waiting: list[_Waiting] = []
         self._waiting_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._connection = None  # the recorder's own DBAPI connection, kept open
+        self._used = None  # the connection of the last write
+        # SQLite: the writing thread's answering connection (``connections``), not one of the
+        # recorder's own. A commit on one connection makes every other connection of the
+        # process drop its page cache, so a thread whose answers were recorded elsewhere read
+        # every page of its next request again (some 40 reads of the file per vraag).
+        self._shared = connections if connections is not None and engine.dialect.name == "sqlite" else None
 
     def record(self, entry: Entry, *, undelivered: str = "X001") -> None:
         """Return once ``entry`` is committed; else raise :class:`NotRecorded`, and the entry
@@ -211,11 +218,11 @@ class Recorder:
     def _execute(self, rows: list[dict], extra: list[tuple[Table, dict]]) -> None:
         """:meth:`_insert`, once more on a new connection when the kept one was dropped by
         the database (a restart): those rows were not written."""
-        kept = self._connection is not None
+        kept = self._connection is not None or self._shared is not None and self._shared.is_open()
         try:
             self._insert(rows, extra)
         except self.engine.dialect.loaded_dbapi.Error as e:
-            if not (kept and self.engine.dialect.is_disconnect(e, self._connection.dbapi_connection, None)):
+            if not (kept and self.engine.dialect.is_disconnect(e, self._used.dbapi_connection, None)):
                 raise
             self._discard()
             self._insert(rows, extra)
@@ -223,7 +230,7 @@ class Recorder:
     def _insert(self, rows: list[dict], extra: list[tuple[Table, dict]]) -> None:
         """One INSERT of the protocol rows (one statement: committed as one, in one round
         trip); with extra rows, all of them in one transaction."""
-        connection = self._open()
+        connection = self._used = self._open()
         cursor = connection.cursor()
         try:
             if not extra:
@@ -250,6 +257,12 @@ class Recorder:
 
     def _open(self):
         """The recorder's connection: autocommit, no statement waiting longer than ``wait``."""
+        if self._shared is not None:
+            connection = self._shared.dbapi()
+            if connection.info.get(_WAIT) != self.wait:
+                connection.cursor().execute(f"PRAGMA busy_timeout = {max(1, int(self.wait * 1000))}")
+                connection.info[_WAIT] = self.wait
+            return connection
         if self._connection is None:
             connection = self.engine.raw_connection()
             self.engine.dialect.set_isolation_level(connection.dbapi_connection, "AUTOCOMMIT")
@@ -265,12 +278,18 @@ class Recorder:
 
     def _discard(self) -> None:
         """After a failure: drop the connection (the next write opens another)."""
+        if self._shared is not None:
+            self._shared.discard()
+            return
         connection, self._connection = self._connection, None
         if connection is not None:
             try:
                 connection.invalidate()
             except Exception:
                 pass
+
+
+_WAIT = "adhoc_ws.protocol.wait"  # a connection's info key: the busy timeout the recorder set on it
 
 
 def _unavailable(error: Exception, engine: Engine) -> bool:

@@ -53,8 +53,8 @@ class AdhocService:
         self.accounts = accounts
         self.search_timeout = search_timeout
         self.today = today
-        self.recorder = protocol.Recorder(engine)
         self.connections = connections or Connections(engine, search_timeout)
+        self.recorder = protocol.Recorder(engine, connections=self.connections)
 
     def vraag(self, vraag: Vraag, *, adresvraag: bool = False,
               credentials: Credentials | None = None, afnemer: Afnemer | None = None) -> Antwoord:

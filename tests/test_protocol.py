@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, text
 
 from adhoc_ws import protocol
+from adhoc_ws.storage.database import Connections
 from adhoc_ws.storage.schema import haalcentraal_vraag
 
 
@@ -155,8 +156,35 @@ def recorded(engine) -> dict:
     return {r.referentie: (r.resultaat, r.a_nummers or "") for r in protocol.entries(engine, limit=1000)}
 
 
-def test_a_request_that_gave_up_waiting_is_never_recorded_as_delivered(engine):
-    recorder = protocol.Recorder(engine, wait=0.5)
+# A recorder writes on its own connection, or (SQLite) on the answering connection of the thread
+# that writes (Connections): both must keep every promise of the protocol.
+OWN_OR_ANSWERING = pytest.mark.parametrize("answering", [False, True], ids=["own", "answering"])
+
+
+def recorder_of(engine, answering: bool, **options) -> protocol.Recorder:
+    connections = Connections(engine, 10) if answering else None
+    return protocol.Recorder(engine, connections=connections, **options)
+
+
+def test_on_sqlite_the_answering_connection_of_the_thread_writes_the_record(engine):
+    """A commit on another connection would make it drop its page cache: the thread's next
+    request would read every page again. PostgreSQL keeps the recorder's own connection
+    (its statement_timeout is the wait, not the search's deadline)."""
+    connections = Connections(engine, 10)
+    recorder = protocol.Recorder(engine, connections=connections)
+    answering = connections.dbapi()
+    recorder.record(entry(1))
+    assert recorded(engine) == {"ref-1": ("A000", "0000000001")}
+    if engine.dialect.name == "sqlite":
+        assert answering.dbapi_connection.total_changes == 1 and recorder._connection is None
+        assert answering.cursor().execute("PRAGMA busy_timeout").fetchone()[0] == 1000 * recorder.wait
+    else:
+        assert recorder._connection is not None and recorder._connection is not answering
+
+
+@OWN_OR_ANSWERING
+def test_a_request_that_gave_up_waiting_is_never_recorded_as_delivered(engine, answering):
+    recorder = recorder_of(engine, answering, wait=0.5)
     recorder.record(entry(0))
     with write_locked(engine):
         outcome = record_all(recorder, [entry(n) for n in range(1, 7)])
@@ -167,8 +195,9 @@ def test_a_request_that_gave_up_waiting_is_never_recorded_as_delivered(engine):
                                 **{f"ref-{n}": ("X001", "") for n in range(1, 7)}}
 
 
-def test_what_failed_while_the_database_was_locked_is_written_once_it_is_not(engine):
-    recorder = protocol.Recorder(engine, wait=0.3)
+@OWN_OR_ANSWERING
+def test_what_failed_while_the_database_was_locked_is_written_once_it_is_not(engine, answering):
+    recorder = recorder_of(engine, answering, wait=0.3)
     with write_locked(engine):
         for n in range(3):  # one after another: each writes, waits for the lock, fails
             with pytest.raises(protocol.NotRecorded):

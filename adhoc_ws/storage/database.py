@@ -214,6 +214,25 @@ class Connections:
         with self() as conn:
             return statement(conn, *args)
 
+    def dbapi(self):
+        """This thread's connection as the pool hands it out (``cursor()``, ``info``), for
+        writing outside a ``with`` block (the protocol on SQLite)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.invalidated or conn.closed:
+            conn = self._local.conn = self._open()
+        return conn.connection
+
+    def is_open(self) -> bool:
+        """Whether this thread holds a connection (one kept from an earlier request)."""
+        conn = getattr(self._local, "conn", None)
+        return conn is not None and not conn.invalidated and not conn.closed
+
+    def discard(self) -> None:
+        """After a failure outside a ``with`` block: the thread's next use opens a new connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            self._drop(conn)
+
     def _drop(self, conn: Connection) -> None:
         """After a database error: the thread's next request opens a new connection."""
         self._local.conn = None
