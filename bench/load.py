@@ -1,27 +1,32 @@
-"""Requests per second and latency over HTTP with concurrent clients (wrk), against the floor.
+"""adhoc-ws over HTTP beside the physical floor under the same server: CPU per request (wrk).
 
     python bench/load.py                     # SQLite and PostgreSQL, 1 and 2 workers
     python bench/load.py --backends sqlite --workers 2 --seconds 10
-    python bench/load.py --threads 1         # one thread per worker, floor and adhoc-ws alike
+    python bench/load.py --threads 1         # one thread per worker, floors and adhoc-ws alike
     python bench/load.py --servers adhoc-ws gunicorn granian-wsgi   # compare servers (gunicorn:
                                              # pip install -e '.[bench]')
 
-Serves adhoc-ws (accounts on: every request logs in with HTTP Basic) on the 100k-PL data set of
-bench/search.py, and the floor (bench/floor.py: a fixed answer), under each of --servers with
-the same settings (bench/servers.py; ``adhoc-ws`` is what ``adhoc-ws serve`` runs), and
-drives each with wrk: --connections clients over HTTP/1.1 keep-alive, for --seconds, asking
-"BSN" (a vraag on a BSN) or "name" (geslachtsnaam + geboortedatum), each request a different
-person. Every answer is checked: anything but an A000 counts as an error.
+First the server's own floor (bench/floor.py: reads the body, answers a fixed vraagResponse)
+under each of --servers with the same settings (bench/servers.py; ``adhoc-ws`` is what
+``adhoc-ws serve`` runs). Then, on the 100k-PL data set of bench/search.py, adhoc-ws (accounts
+on: every request logs in with HTTP Basic, is protocolled and logged) and the physical floor
+(bench/physical_floor.py: the least program giving the same answers, so what it costs under a
+server is the physical floor plus the server's own) are served side by side and driven in
+turns by wrk: --connections clients over HTTP/1.1 keep-alive, --seconds a turn, --rounds turns
+each, asking "BSN" (a vraag on a BSN), "name" (geslachtsnaam + geboortedatum) or "adresvraag"
+(on a BSN), each request a different person. Every answer is checked: anything but an A000
+counts as an error.
 
-Besides requests/s and latency it reports the CPU time per request of the server's worker
-processes and of the local PostgreSQL backends of the benchmark's database (from /proc), which
-says where a request's cost lies when the machine is full (and, unlike requests/s, hardly
-depends on what else the machine runs).
+The figures are the CPU time per request of the server's worker processes and of the local
+PostgreSQL backends of the benchmark's database (from /proc), which, unlike requests/s, hardly
+depend on what else the machine runs; the ratio is the median of each round's.
 """
 import argparse
 import base64
 import json
+import os
 import shutil
+import statistics
 import signal
 import socket
 import subprocess
@@ -82,14 +87,21 @@ def envelope(params, operation: str = "vraag") -> str:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nobody listens on: from $ADHOC_WS_BENCH_PORTS (``18700-18799``) when set, else any."""
+    low, _, high = os.environ.get("ADHOC_WS_BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError("no free port in $ADHOC_WS_BENCH_PORTS")
 
 
 def start(command, port):
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
+    for _ in range(600):  # a minute or more: a loaded machine starts slowly
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             time.sleep(0.5)
@@ -105,14 +117,21 @@ def stop(process):
 
 
 def cpu_of(pids) -> float:
-    """CPU seconds these processes have used so far (/proc/<pid>/schedstat: nanoseconds on a
-    CPU, finer than the clock ticks of /proc/<pid>/stat); a process gone meanwhile counts 0."""
+    """CPU seconds these processes' threads have used so far (/proc/<pid>/task/<tid>/schedstat:
+    nanoseconds on a CPU, finer than the clock ticks of /proc/<pid>/stat; /proc/<pid>/schedstat
+    alone is the main thread's, not a threaded server's); a process gone meanwhile counts 0,
+    and so does a thread that ended (the servers keep theirs)."""
     used = 0
     for pid in pids:
         try:
-            used += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
         except OSError:
-            pass
+            continue
+        for task in tasks:
+            try:
+                used += int((task / "schedstat").read_text().split()[0])
+            except OSError:
+                pass
     return used / 1e9
 
 
@@ -176,12 +195,15 @@ def main():
     parser.add_argument("--backends", nargs="*", default=["sqlite", "postgresql"])
     parser.add_argument("--servers", nargs="+", choices=SERVERS, default=["adhoc-ws"])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--queries", nargs="+", choices=["BSN", "name"], default=["BSN", "name"])
+    parser.add_argument("--queries", nargs="+", choices=["BSN", "name", "adresvraag"],
+                        default=["BSN", "name", "adresvraag"])
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="turns of adhoc-ws and the physical floor, each --seconds long")
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--threads", type=int, default=serving.Options.threads,
                         help="threads per worker, for the floor and adhoc-ws alike")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=8)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -201,31 +223,61 @@ def main():
             print(f"| {server} | floor | - | {workers} | fixed answer | {r['rps']:.0f} | {r['p50']:.1f} | "
                   f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | 100 | {r['cpu']:.2f} | - |",
                   flush=True)
+    print("\n| server | backend | workers | query | adhoc-ws req/s | p50 ms | p99 ms | errors | "
+          "adhoc-ws CPU ms/req (server + database) | physical floor CPU ms/req (server + database) | "
+          "adhoc-ws / physical floor |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    from physical_floor import ingezetenen  # it imports from here
     for backend in args.backends:
         engine = open_db(backend, args.size)
         fill(engine, args.size)
         load_afnemers(engine, ROOT / "fixtures" / "afnemers" / "demo-afnemers.json")
         persons = samples(engine, 2000)
-        engine.dispose()
         kinds = {"BSN": [[(10120, p[0])] for p in persons],
-                 "name": [[(10240, p[2]), (10310, p[3])] for p in persons]}
-        kinds = {kind: kinds[kind] for kind in args.queries}
+                 "name": [[(10240, p[2]), (10310, p[3])] for p in persons],
+                 "adresvraag": [[(10120, p[0])] for p in ingezetenen(engine, persons)]}
         for workers in args.workers:
             for server in args.servers:
-                process, port = serve(server, "adhoc-ws", workers, args, db_url(backend, args.size))
-                for kind, params in kinds.items():
+                for kind in args.queries:
                     bodies = work / f"{kind}.txt"
-                    bodies.write_text("\n".join(envelope(p) for p in params) + "\n")
-                    wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
-                    r = measured(process, port, bodies, args,
-                                 engine if backend == "postgresql" else None)
-                    db_cpu = f"{r['db_cpu']:.2f}" if backend == "postgresql" else "-"
-                    print(f"| {server} | adhoc-ws | {backend} | {workers} | {kind} | {r['rps']:.0f} | "
-                          f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | "
-                          f"{100 * r['rps'] / floor_rps[server, workers]:.0f} | {r['cpu']:.2f} | "
-                          f"{db_cpu} |", flush=True)
-                stop(process)
+                    operation = "adresvraag" if kind == "adresvraag" else "vraag"
+                    bodies.write_text("\n".join(envelope(p, operation) for p in kinds[kind]) + "\n")
+                    beside_floor(server, backend, workers, kind, bodies, engine, args)
+        engine.dispose()
 
+
+def beside_floor(server, backend, workers, kind, bodies: Path, engine, args) -> None:
+    """adhoc-ws and the physical floor served side by side by ``server`` on the same data,
+    driven in turns (the order alternating) for --rounds rounds; medians, and the median of
+    each round's ratio of CPU per request (server + database)."""
+    db = db_url(backend, args.size)
+    served = {app: serve(server, app, workers, args, db) for app in ("physical-floor", "adhoc-ws")}
+    monitor = engine if backend == "postgresql" else None
+    try:
+        for process, port in served.values():  # warm: every statement made, pages read
+            wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
+        rounds = {app: [] for app in served}
+        for r in range(args.rounds):
+            for app in (list(served) if r % 2 == 0 else list(reversed(served))):
+                rounds[app].append(measured(*served[app], bodies, args, monitor))
+    finally:
+        for process, _ in served.values():
+            stop(process)
+    adhoc, floor = rounds["adhoc-ws"], rounds["physical-floor"]
+    ratio = statistics.median((a["cpu"] + a["db_cpu"]) / (f["cpu"] + f["db_cpu"])
+                              for a, f in zip(adhoc, floor))
+
+    def median(results, key):
+        return statistics.median(r[key] for r in results)
+
+    def cpu(results):
+        total = statistics.median(r["cpu"] + r["db_cpu"] for r in results)
+        if backend != "postgresql":
+            return f"{total:.2f}"
+        return f"{total:.2f} ({median(results, 'cpu'):.2f} + {median(results, 'db_cpu'):.2f})"
+    errors = sum(r["errors"] for r in adhoc + floor)
+    print(f"| {server} | {backend} | {workers} | {kind} | {median(adhoc, 'rps'):.0f} | "
+          f"{median(adhoc, 'p50'):.1f} | {median(adhoc, 'p99'):.1f} | {errors} | {cpu(adhoc)} | "
+          f"{cpu(floor)} | {ratio:.2f} |", flush=True)
 
 if __name__ == "__main__":
     main()

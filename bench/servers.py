@@ -15,8 +15,10 @@ Servers:
   the ``uwsgi`` program, built for this Python: ``pip install uwsgi`` compiles it; $UWSGI
   names another one).
 
-Apps: ``floor`` (bench/floor.py: reads the body, answers a fixed vraagResponse) or
-``adhoc-ws`` (the whole service on --db, with its accounts, as ``adhoc-ws serve`` builds it).
+Apps: ``floor`` (bench/floor.py: reads the body, answers a fixed vraagResponse: the server's own
+floor), ``physical-floor`` (bench/physical_floor.py's least program answering a vraag on --db,
+the same bytes as adhoc-ws) or ``adhoc-ws`` (the whole service on --db, with its accounts, as
+``adhoc-ws serve`` builds it).
 """
 from __future__ import annotations
 
@@ -35,11 +37,39 @@ from adhoc_ws.cli import served_app  # noqa: E402
 from adhoc_ws.service import SEARCH_TIMEOUT  # noqa: E402
 
 SERVERS = ("adhoc-ws", "granian-wsgi", "gunicorn", "uwsgi")
+APPS = ("floor", "physical-floor", "adhoc-ws")
 
 
 def floor_app():
     from floor import app
     return app()
+
+
+def physical_floor_app(db: str):
+    """bench/physical_floor.py's floor on ``db``, one per thread (each keeps its connection)."""
+    import threading
+
+    from physical_floor import Floor
+
+    from adhoc_ws.storage import database
+
+    engine = database.open_engine(db)
+    local = threading.local()
+
+    def app(environ, start_response):
+        floor = getattr(local, "floor", None)
+        if floor is None:
+            floor = local.floor = Floor(engine)
+        return floor(environ, start_response)
+    return app
+
+
+def factory_of(app: str, db: str | None, open_mode: bool = False):
+    if app == "floor":
+        return floor_app
+    if app == "physical-floor":
+        return functools.partial(physical_floor_app, db)
+    return functools.partial(served_app, db, open_mode, SEARCH_TIMEOUT)
 
 
 def run_granian_wsgi(app_factory, options: serving.Options) -> None:
@@ -91,8 +121,8 @@ def uwsgi_app(environ, start_response):
     """The application under uWSGI, built on the first request of each worker."""
     global _uwsgi_app
     if _uwsgi_app is None:
-        _uwsgi_app = floor_app() if os.environ["BENCH_APP"] == "floor" else served_app(
-            os.environ["BENCH_DB"], os.environ["BENCH_OPEN"] == "1", SEARCH_TIMEOUT)
+        _uwsgi_app = factory_of(os.environ["BENCH_APP"], os.environ["BENCH_DB"],
+                                os.environ["BENCH_OPEN"] == "1")()
     return _uwsgi_app(environ, start_response)
 
 
@@ -102,15 +132,14 @@ _uwsgi_app = None
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--server", choices=SERVERS, default="adhoc-ws")
-    parser.add_argument("--app", choices=("floor", "adhoc-ws"), default="floor")
-    parser.add_argument("--db", help="the database of --app adhoc-ws")
+    parser.add_argument("--app", choices=APPS, default="floor")
+    parser.add_argument("--db", help="the database of --app adhoc-ws or physical-floor")
     parser.add_argument("--open", action="store_true", help="--app adhoc-ws without accounts")
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=serving.Options.threads)
     args = parser.parse_args()
-    factory = floor_app if args.app == "floor" else \
-        functools.partial(served_app, args.db, args.open, SEARCH_TIMEOUT)
+    factory = factory_of(args.app, args.db, args.open)
     if args.server == "uwsgi":
         return run_uwsgi(args)
     options = serving.Options(port=args.port, workers=args.workers, threads=args.threads)
