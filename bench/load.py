@@ -113,7 +113,22 @@ def start(command, port):
 
 def stop(process):
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def warm(port, bodies: Path, args) -> None:
+    """Ask until every worker answers (on a loaded machine a worker may still be loading the
+    application after the server listens): every statement made, the pages read."""
+    for _ in range(30):
+        result = wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
+        if result["requests"] > 4 * args.connections and not result["errors"]:
+            wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
+            return
+    raise RuntimeError(f"the server on port {port} does not answer well: {result}")
 
 
 def cpu_of(pids) -> float:
@@ -217,6 +232,7 @@ def main():
     for workers in args.workers:
         for server in args.servers:
             process, port = serve(server, "floor", workers, args)
+            warm(port, bodies, args)
             r = measured(process, port, bodies, args)
             stop(process)
             floor_rps[server, workers] = r["rps"]
@@ -253,8 +269,8 @@ def beside_floor(server, backend, workers, kind, bodies: Path, engine, args) -> 
     served = {app: serve(server, app, workers, args, db) for app in ("physical-floor", "adhoc-ws")}
     monitor = engine if backend == "postgresql" else None
     try:
-        for process, port in served.values():  # warm: every statement made, pages read
-            wrk(port, bodies, argparse.Namespace(connections=args.connections, seconds=2))
+        for process, port in served.values():
+            warm(port, bodies, args)
         rounds = {app: [] for app in served}
         for r in range(args.rounds):
             for app in (list(served) if r % 2 == 0 else list(reversed(served))):
