@@ -23,6 +23,7 @@ import argparse
 import ctypes
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -134,10 +135,13 @@ def main():
     args.database = private_copy(args.size)
     print("| SQLite, query | floor instructions/request | adhoc-ws instructions/request | "
           "adhoc-ws / floor |\n|---|---|---|---|")
-    for query in args.queries:
-        floor, adhoc = count("floor", query, args), count("adhoc-ws", query, args)
-        print(f"| {query} | {floor / 1e6:.2f} M | {adhoc / 1e6:.2f} M | {adhoc / floor:.2f} |",
-              flush=True)
+    try:
+        for query in args.queries:
+            floor, adhoc = count("floor", query, args), count("adhoc-ws", query, args)
+            print(f"| {query} | {floor / 1e6:.2f} M | {adhoc / 1e6:.2f} M | {adhoc / floor:.2f} |",
+                  flush=True)
+    finally:
+        shutil.rmtree(args.database.parent)
 
 
 if __name__ == "__main__":
