@@ -15,7 +15,8 @@ Repeated failures: after 5 wrong passwords in a row an account is locked for 1 m
 every further failure doubles that, up to an hour; while locked every login is X010, the
 password is not even checked, and the attempts do not extend the lock. A good login resets
 the count. The count lives in the database and is taken before a password is checked
-(:class:`Passwords`), so the lock holds at 5 whatever the concurrency. A verified password is
+(:class:`Passwords`), so the lock holds at 5 whatever the concurrency, while right passwords
+arriving together wait for one of the 5 places instead of locking the account. A verified password is
 remembered for 5 minutes as an HMAC under a key that lives only in this process, so that not
 every request pays for argon2; a whole successful login (account and autorisatie) is
 remembered for 10 seconds, so that a change loaded with ``adhoc-ws afnemers`` in another
@@ -40,7 +41,7 @@ from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
 from . import catalogue
@@ -58,6 +59,8 @@ LOCK_FIRST = 60
 LOCK_MAX = 3600
 REMEMBER = 300
 REMEMBER_LOGIN = 10
+PLACE_WAIT = 10  # seconds an attempt waits for one of the LOCK_AFTER places
+PLACE_POLL = 0.02
 PASSWORD_VALID_DAYS = 90
 
 
@@ -111,13 +114,19 @@ class Passwords:
     ``geblokkeerd_tot``; ``key`` is its primary-key column (the name logged in with).
 
     Every attempt is counted in the database *before* its password is checked: one atomic
-    UPDATE adds it to ``mislukte_pogingen`` (and, when it is the attempt that would lock,
-    sets the lock at once), and only if the name is not locked. A right password then takes
-    the count back to 0. So however many attempts arrive together, in however many processes,
-    at most :data:`LOCK_AFTER` passwords are checked before the lock holds, and one each time
-    a lock has run out. An unknown name, a wrong password and a locked name each cost one
-    argon2 verification (a dummy hash for the first and the last), so their answers take the
-    same time.
+    UPDATE adds it to ``mislukte_pogingen``, and only while fewer than :data:`LOCK_AFTER`
+    attempts are counted and the name was never locked (or, once a lock has run out, for one
+    attempt, which locks again at once). A wrong password keeps its count and, when the count
+    has reached :data:`LOCK_AFTER`, sets the lock; a right one takes the count back to 0. So
+    however many attempts arrive together, in however many processes, at most
+    :data:`LOCK_AFTER` passwords are checked before the lock holds, and one each time a lock
+    has run out, while right passwords arriving together never lock anyone: an attempt that
+    finds the :data:`LOCK_AFTER` places taken waits (up to :data:`PLACE_WAIT` seconds) until
+    the attempts before it are decided. Places still taken after that (a process killed while
+    checking) count as failures: the lock is set. A password verified before (remembered, see
+    above) takes no place: the database is only asked whether the name is locked. An unknown
+    name, a wrong password and a locked name each cost one argon2 verification (a dummy hash
+    for the first and the last), so their answers take the same time.
     """
 
     def __init__(self, engine: Engine, table, key, *, clock=time.time, connections: Connections | None = None):
@@ -148,22 +157,46 @@ class Passwords:
         """The row of ``name`` (as it is now) when ``password`` is its password and the name
         is not locked; else None, after the same work for every reason."""
         now = self.clock()
-        row = None if self._impossible(name) else self._run(self._reserve, name, now)
-        if row is None:  # no such name, or locked: the time a real check takes
+        if self._impossible(name):
             self._verify(self._dummy_hash, password)
             return None
         with self._lock:
             remembered = self._verified.get(name)
         if remembered and remembered[1] > now and hmac.compare_digest(remembered[0], self.digest(password)):
-            ok = True
-        else:
-            ok = self._verify(row.wachtwoord_hash, password)
-        if not ok:
-            return None  # the attempt stays counted
-        self._run(self._reset, name, now)
+            row = self.unlocked(name) if self._run(self._reset, name, now) else None
+            if row is None:  # locked meanwhile (or gone)
+                self._verify(self._dummy_hash, password)
+            return row
+        row = self._take_place(name)
+        if row is None:  # no such name, or locked: the time a real check takes
+            self._verify(self._dummy_hash, password)
+            return None
+        if not self._verify(row.wachtwoord_hash, password):
+            self._run(self._lock_when_full, name, now)  # the attempt stays counted
+            return None
+        self._run(self._clear, name)  # a lock this very attempt set included (one try after a lock)
         with self._lock:
             self._verified[name] = (self.digest(password), now + REMEMBER)
         return row
+
+    def _take_place(self, name):
+        """Count an attempt for ``name`` (its row), waiting while every place is taken by
+        attempts being checked; None when there is no such name or it is locked."""
+        deadline = time.monotonic() + PLACE_WAIT
+        while True:
+            now = self.clock()
+            row = self._run(self._reserve, name, now)
+            if row is not None:
+                return row
+            state = self._run(lambda conn: conn.execute(
+                select(self.table.c.mislukte_pogingen, self.table.c.geblokkeerd_tot)
+                .where(self.key == name)).one_or_none())
+            if state is None or state.geblokkeerd_tot is not None:
+                return None  # no such name, or locked (a lock that ran out meanwhile: one try)
+            if time.monotonic() >= deadline:  # places held by attempts nobody decides
+                self._run(self._lock_when_full, name, now)
+                return None
+            time.sleep(PLACE_POLL)
 
     def _impossible(self, name) -> bool:
         """A name no row can have (too long for the column, or not printable: the file
@@ -192,14 +225,20 @@ class Passwords:
         """Count one attempt, if ``name`` is not locked: its row after that, or None."""
         t = self.table.c
         tries = t.mislukte_pogingen + 1
-        lock = case(*[(tries == LOCK_AFTER + n, dt.datetime.fromtimestamp(now + seconds))
-                      for n, seconds in enumerate(_LOCK_SECONDS)],
-                    else_=dt.datetime.fromtimestamp(now + LOCK_MAX))
+        never_locked = and_(t.geblokkeerd_tot.is_(None), t.mislukte_pogingen < LOCK_AFTER)
+        ran_out = t.geblokkeerd_tot <= dt.datetime.fromtimestamp(now)  # this attempt locks again
         return conn.execute(
-            update(self.table).where(self.key == name, _not_locked(t, now))
+            update(self.table).where(self.key == name, or_(never_locked, ran_out))
             .values(mislukte_pogingen=tries,
-                    geblokkeerd_tot=case((tries < LOCK_AFTER, t.geblokkeerd_tot), else_=lock))
+                    geblokkeerd_tot=case((t.geblokkeerd_tot.is_(None), None), else_=_lock(tries, now)))
             .returning(*self.table.c)).one_or_none()
+
+    def _lock_when_full(self, conn, name, now: float) -> None:
+        """After a wrong password: the lock, when :data:`LOCK_AFTER` attempts are counted."""
+        t = self.table.c
+        conn.execute(update(self.table)
+                     .where(self.key == name, t.geblokkeerd_tot.is_(None), t.mislukte_pogingen >= LOCK_AFTER)
+                     .values(geblokkeerd_tot=_lock(t.mislukte_pogingen, now)))
 
     def _reset(self, conn, name, now: float) -> bool:
         """A good login: the count back to 0, unless ``name`` is locked; whether it is not."""
@@ -215,6 +254,13 @@ class Passwords:
         return conn.execute(update(self.table).where(self.key == name, _not_locked(t, now))
                             .values(mislukte_pogingen=0, geblokkeerd_tot=None)).rowcount == 1
 
+    def _clear(self, conn, name) -> None:
+        """A password checked right: the count back to 0 and no lock."""
+        t = self.table.c
+        conn.execute(update(self.table).where(self.key == name, or_(t.mislukte_pogingen != 0,
+                                                                    t.geblokkeerd_tot.is_not(None)))
+                     .values(mislukte_pogingen=0, geblokkeerd_tot=None))
+
     def _run(self, statement, *args):
         """``statement(conn, *args)`` on this thread's connection (autocommit); once more on a
         new connection when the database had dropped it (a restart)."""
@@ -228,6 +274,13 @@ class Passwords:
 
 # how long a lock lasts, by the failure that sets it: the LOCK_AFTER-th, the next, …
 _LOCK_SECONDS = [LOCK_FIRST * 2 ** n for n in range(20) if LOCK_FIRST * 2 ** n < LOCK_MAX]
+
+
+def _lock(tries, now: float):
+    """The end of the lock that the ``tries``-th failure sets (an SQL expression)."""
+    return case(*[(tries == LOCK_AFTER + n, dt.datetime.fromtimestamp(now + seconds))
+                  for n, seconds in enumerate(_LOCK_SECONDS)],
+                else_=dt.datetime.fromtimestamp(now + LOCK_MAX))
 STATEMENT_SECONDS = 10
 
 

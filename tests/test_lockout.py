@@ -7,6 +7,7 @@ parameters.
 """
 import datetime as dt
 import functools
+import gc
 import json
 import statistics
 import threading
@@ -14,10 +15,10 @@ import time
 
 import argon2
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from adhoc_ws import accounts as accounts_module
-from adhoc_ws.accounts import LOCK_AFTER, Accounts, Credentials, load_afnemers
+from adhoc_ws.accounts import LOCK_AFTER, LOCK_FIRST, Accounts, Credentials, load_afnemers
 from adhoc_ws.foutcodes import Fout
 from adhoc_ws.storage import database
 from adhoc_ws.storage.schema import adhoc_gebruiker
@@ -127,6 +128,8 @@ def test_after_the_lock_runs_out_one_guess_at_a_time_is_checked(accounts_db):
     assert attempt(accounts, "doelwit", RIGHT) == "X010"
     clock.now += 2
     assert attempt(accounts, "doelwit", RIGHT) == "ok"
+    assert attempt(accounts, "doelwit", RIGHT) == "ok"  # remembered now, and no longer locked
+    assert attempt(Accounts(accounts_db, clock=clock, today=TODAY), "doelwit", RIGHT) == "ok"
 
 
 def test_the_login_cache_never_answers_for_a_locked_account(accounts_db):
@@ -188,3 +191,104 @@ def test_unknown_wrong_and_locked_cost_the_same(accounts_db, monkeypatch):
         if spread < 1.5:
             break
     assert spread < 1.5, medians
+
+
+# -- right passwords arriving together lock nobody ----------------------------------------
+
+def _together(accounts_list, logins, threads=8):
+    """Each (name, password) of ``logins`` tried at once from ``threads`` threads, spread over
+    ``accounts_list`` (worker processes); the results in order."""
+    results = [None] * len(logins)
+    barrier = threading.Barrier(threads)
+
+    def run(thread):
+        barrier.wait()
+        for n in range(thread, len(logins), threads):
+            results[n] = attempt(accounts_list[n % len(accounts_list)], *logins[n])
+
+    workers = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    return results
+
+
+def _count_and_lock(engine, name):
+    g = adhoc_gebruiker.c
+    with engine.connect() as conn:
+        return tuple(conn.execute(select(g.mislukte_pogingen, g.geblokkeerd_tot)
+                                  .where(g.gebruikersnaam == name)).one())
+
+
+@pytest.fixture
+def threaded_engine(accounts_db):
+    """An engine of the accounts database for many threads; their connections closed after."""
+    engine = database.open_engine(url_of(accounts_db), pool_size=20)
+    yield engine
+    gc.collect()  # the connections the threads kept, returned to the pool
+    engine.dispose()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_first_logins_with_the_right_password_at_once_all_succeed(threaded_engine, processes):
+    engine = threaded_engine
+    workers = [Accounts(engine, today=TODAY) for _ in range(processes)]
+    assert _together(workers, [("doelwit", RIGHT)] * 32) == ["ok"] * 32
+    assert _count_and_lock(engine, "doelwit") == (0, None)
+    assert attempt(Accounts(engine, today=TODAY), "doelwit", RIGHT) == "ok"
+
+
+def test_right_passwords_at_once_after_some_wrong_ones_succeed_and_reset(threaded_engine):
+    engine = threaded_engine
+    accounts = Accounts(engine, today=TODAY)
+    for _ in range(LOCK_AFTER - 1):
+        assert attempt(accounts, "doelwit", WRONG) == "X010"
+    assert _together([Accounts(engine, today=TODAY)], [("doelwit", RIGHT)] * 16) == ["ok"] * 16
+    assert _count_and_lock(engine, "doelwit") == (0, None)
+
+
+def test_a_remembered_password_takes_no_place(accounts_db):
+    accounts = Accounts(accounts_db, today=TODAY)
+    counted = checks(accounts)
+    assert attempt(accounts, "doelwit", RIGHT) == "ok"
+    accounts._logins.clear()  # the whole login forgotten (after 10 s), the password not
+    g = adhoc_gebruiker.c
+    with accounts_db.begin() as conn:  # every place taken by attempts of other processes
+        conn.execute(update(adhoc_gebruiker).where(g.gebruikersnaam == "doelwit")
+                     .values(mislukte_pogingen=LOCK_AFTER))
+    assert attempt(accounts, "doelwit", RIGHT) == "ok" and counted == [RIGHT]
+    assert _count_and_lock(accounts_db, "doelwit") == (0, None)
+
+
+def test_places_nobody_frees_count_as_failures(accounts_db, monkeypatch):
+    """A process killed while checking leaves its place taken: after PLACE_WAIT the name is
+    locked, and when the lock has run out a right password gets in again."""
+    monkeypatch.setattr(accounts_module, "PLACE_WAIT", 0.3)
+    clock = Clock()
+    accounts = Accounts(accounts_db, clock=clock, today=TODAY)
+    g = adhoc_gebruiker.c
+    with accounts_db.begin() as conn:
+        conn.execute(update(adhoc_gebruiker).where(g.gebruikersnaam == "doelwit")
+                     .values(mislukte_pogingen=LOCK_AFTER))
+    started = time.monotonic()
+    assert attempt(accounts, "doelwit", RIGHT) == "X010"
+    assert time.monotonic() - started >= 0.3
+    count, until = _count_and_lock(accounts_db, "doelwit")
+    assert count == LOCK_AFTER and until is not None
+    assert attempt(accounts, "doelwit", RIGHT) == "X010"  # locked: no waiting now
+    clock.now += LOCK_FIRST + 1
+    assert attempt(accounts, "doelwit", RIGHT) == "ok"
+    assert _count_and_lock(accounts_db, "doelwit") == (0, None)
+
+
+def test_a_waiting_attempt_sees_the_lock_the_others_set(threaded_engine, monkeypatch):
+    """Wrong passwords in every place: the attempts waiting for a place end as soon as the
+    lock is set, without waiting out PLACE_WAIT and without a check."""
+    monkeypatch.setattr(accounts_module, "PLACE_WAIT", 60)
+    accounts = Accounts(threaded_engine, today=TODAY)
+    counted = checks(accounts)
+    started = time.monotonic()
+    results = _together([accounts], [("doelwit", WRONG + str(n)) for n in range(16)] + [("doelwit", RIGHT)])
+    assert time.monotonic() - started < 30
+    assert len(counted) == LOCK_AFTER and set(results) == {"X010"}
