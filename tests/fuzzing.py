@@ -25,6 +25,7 @@ import socket
 from dataclasses import dataclass, field
 
 from adhoc_ws.accounts import password_problem
+from wsgi_client import parse_head, set_headers
 
 LRD = "http://www.bprbzk.nl/GBA/LRDPlus/version1.1"
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -348,13 +349,7 @@ def call(app, case: Case) -> Answer:
         environ["wsgi.input_terminated"] = True
     else:
         environ["CONTENT_LENGTH"] = case.content_length
-    for name, value in case.headers.items():
-        key = name.upper().replace("-", "_")
-        key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
-        if value is None:
-            environ.pop(key, None)
-        else:
-            environ[key] = value
+    set_headers(environ, case.headers)
     started = {}
 
     def start_response(status, headers, exc_info=None):
@@ -458,9 +453,4 @@ def exchange_raw(port: int, request: bytes, *, half_close: bool = False, timeout
     if not data.startswith(b"HTTP/1.1 "):
         return None if not data else Answer(0, {}, data)
     head, _, body = data.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    headers = {}
-    for line in lines:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return Answer(int(status_line.split()[1]), headers, body)
+    return Answer(*parse_head(head), body)

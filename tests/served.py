@@ -9,6 +9,7 @@ import sys
 import tempfile
 
 from conftest import FIXTURES, free_port, wait_until_answering
+from wsgi_client import parse_head
 from adhoc_ws.storage import database, loader
 
 BSN_VRAAG = (b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
@@ -88,11 +89,7 @@ def exchange(port: int, request: bytes, *, half_close=False, timeout=20.0):
         while b"\r\n\r\n" not in answer and (chunk := conn.recv(65536)):
             answer += chunk
         head, _, body = answer.partition(b"\r\n\r\n")
-        status_line, *lines = head.decode("latin-1").split("\r\n")
-        headers = {}
-        for line in lines:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
+        status, headers = parse_head(head)
         while len(body) < int(headers.get("content-length", 0)) and (chunk := conn.recv(65536)):
             body += chunk
-    return int(status_line.split()[1]), headers, body
+    return status, headers, body

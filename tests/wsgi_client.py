@@ -32,13 +32,7 @@ def call(app, method: str = "POST", path: str = BEWONINGEN, body=None, *, header
     env = {"REQUEST_METHOD": method, "PATH_INFO": path, "wsgi.input": io.BytesIO(data),
            "CONTENT_LENGTH": str(len(data)), "CONTENT_TYPE": "application/json"}
     setup_testing_defaults(env)
-    for name, value in (headers or {}).items():
-        key = name.upper().replace("-", "_")
-        key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
+    set_headers(env, headers or {})
     env.update(environ or {})
     started = {}
 
@@ -50,6 +44,27 @@ def call(app, method: str = "POST", path: str = BEWONINGEN, body=None, *, header
     response_headers = {k.lower(): v for k, v in started["headers"]}
     assert int(response_headers["content-length"]) == len(body_bytes)
     return Answer(int(started["status"][:3]), response_headers, body_bytes)
+
+
+def set_headers(environ: dict, headers: dict) -> None:
+    """HTTP headers into a WSGI environ as a server puts them there; a value None removes one."""
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
+        if value is None:
+            environ.pop(key, None)
+        else:
+            environ[key] = value
+
+
+def parse_head(head: bytes) -> tuple[int, dict]:
+    """The status and the headers (lower-case names) of an HTTP answer's head."""
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(status_line.split()[1]), headers
 
 
 def basic(user: str, password: str) -> str:
