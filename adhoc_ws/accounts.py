@@ -163,10 +163,7 @@ class Passwords:
         with self._lock:
             remembered = self._verified.get(name)
         if remembered and remembered[1] > now and hmac.compare_digest(remembered[0], self.digest(password)):
-            row = self.unlocked(name) if self._run(self._reset, name, now) else None
-            if row is None:  # locked meanwhile (or gone)
-                self._verify(self._dummy_hash, password)
-            return row
+            return self.unlocked(name) if self.still_good(name, password) else None
         row = self._take_place(name)
         if row is None:  # no such name, or locked: the time a real check takes
             self._verify(self._dummy_hash, password)
@@ -188,10 +185,8 @@ class Passwords:
             row = self._run(self._reserve, name, now)
             if row is not None:
                 return row
-            state = self._run(lambda conn: conn.execute(
-                select(self.table.c.mislukte_pogingen, self.table.c.geblokkeerd_tot)
-                .where(self.key == name)).one_or_none())
-            if state is None or state.geblokkeerd_tot is not None:
+            state = self._run(lambda conn: _state(self.table, self.key, conn.dialect).run(conn, {"name": name}))
+            if not state or state[0][1] is not None:
                 return None  # no such name, or locked (a lock that ran out meanwhile: one try)
             if time.monotonic() >= deadline:  # places held by attempts nobody decides
                 self._run(self._lock_when_full, name, now)
