@@ -312,17 +312,23 @@ class Prepared:
                      tuple(named[name] for name in self.order))
 
 
-def fetch(conn: Connection, sql: str, parameters) -> list[tuple]:
+def fetch(conn: Connection, sql: str, parameters, *, native: bool = False) -> list[tuple]:
     """The rows of a statement in the driver's own SQL, straight from a DBAPI cursor.
 
     SQLAlchemy's execution machinery costs several times what a short indexed statement
     takes; the hot statements are compiled once (query.search, storage.reader) and run here.
+    ``native``: ``sql`` has the database's own numbered placeholders ($1 on PostgreSQL,
+    ?1 on SQLite), ``parameters`` is a sequence, and the text goes to the server as it is
+    (psycopg does not rewrite it).
     Errors are SQLAlchemy's, as ``conn.execute`` raises them; a lost connection is invalidated.
     """
     dbapi_conn = conn.connection.dbapi_connection
     cursor = None
     try:
-        cursor = dbapi_conn.cursor()
+        if native and conn.dialect.name == "postgresql":
+            cursor = conn.dialect.loaded_dbapi.RawCursor(conn.connection.driver_connection)
+        else:
+            cursor = dbapi_conn.cursor()
         cursor.execute(sql, parameters)
         return cursor.fetchall()
     except conn.dialect.loaded_dbapi.Error as e:
