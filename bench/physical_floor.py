@@ -17,6 +17,11 @@ persons: byte for byte, the referentie aside.
 the whole WSGI application (accounts on, an HTTP Basic login on every request, the access
 log written to /dev/null), the answer out. The floor is called through the same environs.
 
+``--guarantees`` measures, in the same run, what two promises cost that the floor does not
+keep: adhoc-ws once more without the access-log line, and without the look at the account's
+lock that a remembered login makes (a statement per request), each left out in this process
+only (patched here; adhoc-ws itself never leaves them out).
+
 Both answer the same 2,000 different persons in turns (the order alternating), for several
 rounds. The figures are CPU milliseconds per request, medians over the rounds: this
 process's (``time.process_time``) and, on PostgreSQL, that of the database server's
@@ -47,7 +52,7 @@ from load import ROOT, backend_pids, cpu_of, envelope  # noqa: E402
 from search import fill, open_db, samples  # noqa: E402
 
 from adhoc_ws import catalogue, protocol  # noqa: E402
-from adhoc_ws.accounts import Accounts, load_afnemers  # noqa: E402
+from adhoc_ws.accounts import Accounts, Passwords, load_afnemers  # noqa: E402
 from adhoc_ws.answer import new_referentie  # noqa: E402
 from adhoc_ws import web  # noqa: E402
 from adhoc_ws.app import build  # noqa: E402
@@ -134,7 +139,9 @@ class Floor:
         self.connection = engine.raw_connection()
         self.dialect.set_isolation_level(self.connection.dbapi_connection, "AUTOCOMMIT")
         self.cursor = self.connection.cursor()
+        self.read_cursor = self.cursor  # the PL read is written with the database's own placeholders
         if self.dialect.name == "postgresql":
+            self.read_cursor = self.dialect.loaded_dbapi.RawCursor(self.connection.driver_connection)
             self.connection.dbapi_connection.prepare_threshold = 5
             self.cursor.execute("; ".join(f"SET {k} = {v}" for k, v in SESSION_SETTINGS.items()))
         self.searches = {}
@@ -176,10 +183,10 @@ class Floor:
             pl_ids = [pl_id for pl_id, in cursor.fetchall()]
             assert 1 <= len(pl_ids) <= 30, "the floor answers adresvragen of 1 to 30 residents"
         slots = next(n for n in self.read_sql if n >= len(pl_ids))
-        cursor.execute(self.read_sql[slots], {f"i{i}": pl_ids[min(i, len(pl_ids) - 1)]
-                                              for i in range(slots)})
+        self.read_cursor.execute(self.read_sql[slots], [pl_ids[min(i, len(pl_ids) - 1)]
+                                                        for i in range(slots)])
         per_pl = {pl_id: [] for pl_id in pl_ids}
-        for row in json.loads(cursor.fetchone()[0]):  # [pl_id, category code, stapel, volg, voorkomen]
+        for row in json.loads(self.read_cursor.fetchone()[0]):  # [pl_id, category code, stapel, volg, voorkomen]
             per_pl[row[0]].append(row)
         pls, a_nummers = zip(*(_masked(rows, masker) for rows in per_pl.values()))
         referentie = new_referentie()
@@ -334,12 +341,34 @@ def run(apps: dict, bodies: list[bytes], rounds: int, database_cpu) -> dict:
     return figures
 
 
+class Without:
+    """adhoc-ws with some of its guarantees left out, for measuring what they cost."""
+
+    def __init__(self, app, parts: tuple[str, ...]):
+        self.app, self.parts = app, parts
+
+    def __call__(self, environ, start_response):
+        saved = web.access, Passwords.still_good
+        if "access log" in self.parts:
+            web.access = lambda *args: None
+        if "lock check" in self.parts:
+            Passwords.still_good = lambda *args: True
+        try:
+            return self.app(environ, start_response)
+        finally:
+            web.access, Passwords.still_good = saved
+
+
+GUARANTEES = [("access log",), ("lock check",), ("access log", "lock check")]
+
+
 def summary(figures: dict) -> dict:
     """Medians: process, database and total CPU ms per request, and adhoc-ws / floor per round."""
     total = {name: [p + d for p, d in rounds] for name, rounds in figures.items()}
-    ratios = [a / f for a, f in zip(total["adhoc-ws"], total["floor"])]
+    ratios = {name: statistics.median(a / f for a, f in zip(total[name], total["floor"]))
+              for name in figures}
     return {name: tuple(statistics.median(x) for x in zip(*rounds)) + (statistics.median(total[name]),)
-            for name, rounds in figures.items()} | {"ratio": statistics.median(ratios)}
+            for name, rounds in figures.items()} | {"ratio": ratios["adhoc-ws"], "ratios": ratios}
 
 
 def main():
@@ -350,6 +379,8 @@ def main():
     parser.add_argument("--persons", type=int, default=2000)
     parser.add_argument("--check", type=int, default=300, help="persons whose answers are compared")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--guarantees", action="store_true",
+                        help="also adhoc-ws without the access log, the lock check, and both")
     args = parser.parse_args()
     web.configure_logging(open(os.devnull, "w"))
     print(f"{dt.date.today()}, {os.cpu_count()} cores, {args.size:,} PLs, {args.persons:,} persons, "
@@ -373,12 +404,20 @@ def main():
             checked = check(apps["floor"], apps["adhoc-ws"], bodies[:args.check])
             for body in bodies:  # both warm, every page read once
                 call(apps["floor"], body), call(apps["adhoc-ws"], body)
-            result = summary(run(apps, bodies, args.rounds, database_cpu))
+            measured = dict(apps)
+            if args.guarantees:
+                measured.update({" and ".join(parts): Without(apps["adhoc-ws"], parts)
+                                 for parts in GUARANTEES})
+            result = summary(run(measured, bodies, args.rounds, database_cpu))
             floor, adhoc = result["floor"], result["adhoc-ws"]
             split = (lambda f: f"{f[2]:.3f} ({f[0]:.3f} + {f[1]:.3f})") if backend == "postgresql" \
                 else (lambda f: f"{f[2]:.3f}")
             print(f"| {backend} | {query} ({checked} answers identical) | {split(floor)} | "
                   f"{split(adhoc)} | {result['ratio']:.2f} |", flush=True)
+            for parts in GUARANTEES if args.guarantees else ():
+                name = " and ".join(parts)
+                print(f"| {backend} | {query}, without the {name} | | {split(result[name])} | "
+                      f"{result['ratios'][name]:.2f} |", flush=True)
         engine.dispose()
 
 
