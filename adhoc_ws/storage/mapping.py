@@ -65,14 +65,17 @@ class StoredElement:
             return row[self.diak_column]
         return row.get(self.column)
 
-    def sql_value(self, alias: str) -> str:
+    def sql_value(self, alias: str, dialect: str) -> str:
         """The SQL expression of this element in a row of ``alias``, as far as SQL makes it
         cheaply: a text without the padding of CHAR columns, the value with diacritics where
-        there is one (as it is); a number stays a number (the reader pads it). NULL when the
-        element has no value."""
+        there is one (as it is); a number with its leading zeros on SQLite, where printf
+        costs little, and as a number on PostgreSQL (the reader pads it: lpad there costs
+        more than the rest of the read). NULL when the element has no value."""
         column = f"{alias}.{self.column}"
         if self.numeric:
-            return column
+            if dialect == "postgresql":
+                return column
+            return f"CASE WHEN {column} IS NOT NULL THEN printf('%0{self.element.min_length}d', {column}) END"
         if self.diak_column:
             return f"coalesce({alias}.{self.diak_column}, rtrim({column}))"
         return f"rtrim({column})"

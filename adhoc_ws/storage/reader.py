@@ -5,10 +5,11 @@ categories that share ``lo3_pl_persoon``, told apart by persoon_type), each row 
 ``[pl_id, category code, stapel_nr, volg_nr, voorkomen]``, the voorkomen in rubriek terms:
 element numbers and values, made in SQL as the catalogue maps the columns
 (:meth:`~adhoc_ws.storage.mapping.StoredElement.sql_value`), without the elements that have
-no value. Only numbers are left to Python, to get their leading zeros back (in PostgreSQL
-that costs more than the rest of the read). The rows come as one JSON array: one round trip
-per answer instead of one per table, and one row for the driver to hand over; sorted, they
-are the PLs in category, stapel and voorkomen order, assembled in one pass. The SQL text is
+no value. SQLite writes numbers with their leading zeros (printf); on PostgreSQL they are left
+to Python (there lpad costs more than the rest of the read). The rows come as one JSON
+array: one round trip per answer instead of one per table, and one row for the driver to
+hand over; sorted, they are the PLs in category, stapel and voorkomen order, assembled in
+one pass. The SQL text is
 made once per dialect and number of PLs, and runs through the DBAPI cursor
 (:func:`database.fetch`).
 
@@ -64,7 +65,7 @@ def _branch(storages: list[CategoryStorage], dialect: str, in_list: str) -> str:
     values = {}
     for storage in storages:
         for element, stored in storage.elements.items():
-            values[element] = stored.sql_value("a" if stored.table is lo3_adres else "t")
+            values[element] = stored.sql_value("a" if stored.table is lo3_adres else "t", dialect)
     source = f"{table.name} t"
     if storages[0].has_address:
         source += " LEFT OUTER JOIN lo3_adres a ON a.adres_id = t.adres_id"
@@ -96,8 +97,8 @@ def _slots(dialect: str, count: int) -> int:
     return next((n for n in SLOTS if n >= count), count)
 
 
-# category code -> its elements; its numeric elements with their length: SQL gives them as
-# numbers, without the leading zeros of their LO3 form (gemeente 363 -> 0363)
+# category code -> its elements; its numeric elements with their length: PostgreSQL gives them
+# as numbers, without the leading zeros of their LO3 form (gemeente 363 -> 0363)
 _OWN = {s.categorie.code: frozenset(s.elements) for s in STORAGE.values()}
 _NUMBERS = {s.categorie.code: {element: stored.element.min_length
                                for element, stored in s.elements.items() if stored.numeric}
@@ -121,11 +122,13 @@ def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Perso
     rows = json.loads(rows or "[]")  # PostgreSQL's json_agg of no rows is NULL
     rows.sort(key=_ORDER)
     pls: dict[int, Persoonslijst] = {pl_id: {} for pl_id in pl_ids}
+    padding = _NUMBERS if dialect == "postgresql" else None  # SQLite's come padded
     last = stapel = None
     for pl_id, code, stapel_nr, volg_nr, voorkomen in rows:
-        numbers = _NUMBERS[code]
-        for element in voorkomen.keys() & numbers.keys():
-            voorkomen[element] = str(voorkomen[element]).zfill(numbers[element])
+        if padding:
+            numbers = padding[code]
+            for element in voorkomen.keys() & numbers.keys():
+                voorkomen[element] = str(voorkomen[element]).zfill(numbers[element])
         if not voorkomen.keys() <= _OWN[code]:  # a column of another category of the table
             voorkomen = {e: v for e, v in voorkomen.items() if e in _OWN[code]}
         if (pl_id, code, stapel_nr) != last:
