@@ -3,13 +3,14 @@ import json
 import threading
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from adhoc_ws.catalogue import rubriek
 from adhoc_ws.query.search import Search
 from adhoc_ws.query.zoekwaarde import Zoekwaarde
 from adhoc_ws.service import AdhocService
 from adhoc_ws.storage import loader
-from adhoc_ws.storage.database import Connections, open_engine
+from adhoc_ws.storage.database import Connections, fetch, open_engine
 from adhoc_ws.vraag import Vraag, Zoekparameter
 
 from samples import persoon, wrap
@@ -71,3 +72,35 @@ def test_a_lost_connection_is_replaced_and_the_request_answered(engine, tmp_path
         conn.connection.driver_connection.close()
     assert service.vraag(question).resultaat.letter == "A"  # replaced: nobody fails
     assert service.vraag(question).resultaat.letter == "A"
+
+
+def test_statements_share_a_kept_cursor_which_survives_a_failed_statement(engine):
+    """fetch runs on one cursor per connection (and kind of placeholders): a statement that
+    fails leaves it usable for the next, and the driver's text goes as it is written."""
+    pg = engine.dialect.name == "postgresql"
+    connections = Connections(engine, 10)
+    with connections() as conn:
+        assert fetch(conn, "SELECT 1", ()) == [(1,)]
+        kept = conn.connection.info["adhoc_ws.cursor"]
+        try:
+            fetch(conn, "SELECT no_such_column FROM lo3_pl", ())
+        except DBAPIError:
+            pass
+        else:
+            raise AssertionError("the failing statement did not fail")
+        assert fetch(conn, "SELECT 2", ()) == [(2,)]
+        assert conn.connection.info["adhoc_ws.cursor"] is kept
+        native = "SELECT $1::int + $1::int" if pg else "SELECT ?1 + ?1"
+        assert fetch(conn, native, [20], native=True) == [(40,)]
+        assert fetch(conn, native, [21], native=True) == [(42,)]
+
+
+def test_a_replaced_connection_gets_a_cursor_of_its_own(engine):
+    connections = Connections(engine, 10)
+    with connections() as conn:
+        fetch(conn, "SELECT 1", ())
+        first = conn.connection.info["adhoc_ws.cursor"]
+    connections.discard()  # as after a failure outside a block
+    with connections() as conn:
+        assert fetch(conn, "SELECT 3", ()) == [(3,)]
+        assert conn.connection.info["adhoc_ws.cursor"] is not first
