@@ -43,7 +43,7 @@ from sqlalchemy import String, Table, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from .storage.database import Connections
+from .storage.database import Connections, kept_cursor
 from .storage.schema import adhoc_protocol
 
 log = logging.getLogger(__name__)
@@ -231,29 +231,26 @@ class Recorder:
         """One INSERT of the protocol rows (one statement: committed as one, in one round
         trip); with extra rows, all of them in one transaction."""
         connection = self._used = self._open()
-        cursor = connection.cursor()
+        cursor = kept_cursor(connection, self.engine.dialect)
+        if not extra:
+            cursor.execute(*_insert(self.engine.dialect, adhoc_protocol, rows))
+            return
+        cursor.execute("BEGIN")
         try:
-            if not extra:
-                cursor.execute(*_insert(self.engine.dialect, adhoc_protocol, rows))
-                return
-            cursor.execute("BEGIN")
+            cursor.execute(*_insert(self.engine.dialect, adhoc_protocol, rows))
+            by_table: dict[Table, list[dict]] = {}
+            for table, row in extra:
+                by_table.setdefault(table, []).append(bounded(table, row))
+            for table, table_rows in by_table.items():
+                for start in range(0, len(table_rows), CHUNK):  # an entry may bring thousands
+                    cursor.execute(*_insert(self.engine.dialect, table, table_rows[start:start + CHUNK]))
+            cursor.execute("COMMIT")
+        except Exception:
             try:
-                cursor.execute(*_insert(self.engine.dialect, adhoc_protocol, rows))
-                by_table: dict[Table, list[dict]] = {}
-                for table, row in extra:
-                    by_table.setdefault(table, []).append(bounded(table, row))
-                for table, table_rows in by_table.items():
-                    for start in range(0, len(table_rows), CHUNK):  # an entry may bring thousands
-                        cursor.execute(*_insert(self.engine.dialect, table, table_rows[start:start + CHUNK]))
-                cursor.execute("COMMIT")
+                cursor.execute("ROLLBACK")
             except Exception:
-                try:
-                    cursor.execute("ROLLBACK")
-                except Exception:
-                    pass
-                raise
-        finally:
-            cursor.close()
+                pass
+            raise
 
     def _open(self):
         """The recorder's connection: autocommit, no statement waiting longer than ``wait``."""

@@ -317,7 +317,7 @@ def fetch(conn: Connection, sql: str, parameters, *, native: bool = False) -> li
 
     SQLAlchemy's execution machinery costs several times what a short indexed statement
     takes; the hot statements are compiled once (query.search, storage.reader) and run here,
-    on a cursor kept with the connection (:func:`_cursor`).
+    on a cursor kept with the connection (:func:`kept_cursor`).
     ``native``: ``sql`` has the database's own numbered placeholders ($1 on PostgreSQL,
     ?1 on SQLite), ``parameters`` is a sequence, and the text goes to the server as it is
     (psycopg does not rewrite it).
@@ -326,7 +326,7 @@ def fetch(conn: Connection, sql: str, parameters, *, native: bool = False) -> li
     dbapi_conn = conn.connection.dbapi_connection
     cursor = None
     try:
-        cursor = _cursor(conn, native)
+        cursor = kept_cursor(conn.connection, conn.dialect, native)
         cursor.execute(sql, parameters)
         return cursor.fetchall()
     except conn.dialect.loaded_dbapi.Error as e:
@@ -338,18 +338,19 @@ def fetch(conn: Connection, sql: str, parameters, *, native: bool = False) -> li
                                   dialect=conn.dialect) from e
 
 
-def _cursor(conn: Connection, native: bool):
-    """The cursor :func:`fetch` runs its statements on, one per DBAPI connection (and kind),
-    kept in the pool's ``info`` of that connection, which is emptied when the connection is
-    invalidated. A psycopg cursor made per statement cost some 13 µs of CPU, three or four
-    times per vraag. A cursor runs its next statement on a fresh result, also after an error."""
-    info = conn.connection.info
+def kept_cursor(connection, dialect, native: bool = False):
+    """The cursor of a pooled DBAPI ``connection`` (``Connection.connection``) that statements
+    run on, one per connection and kind, kept in the pool's ``info`` of that connection,
+    which is emptied when the connection is invalidated. A psycopg cursor made per statement
+    cost some 13 µs of CPU, three or four times per vraag. A cursor runs its next statement
+    on a fresh result, also after an error. ``native``: a psycopg ``RawCursor`` on
+    PostgreSQL (the database's own $1 placeholders)."""
     key = "adhoc_ws.raw_cursor" if native else "adhoc_ws.cursor"
-    cursor = info.get(key)
+    cursor = connection.info.get(key)
     if cursor is None:
-        if native and conn.dialect.name == "postgresql":
-            cursor = conn.dialect.loaded_dbapi.RawCursor(conn.connection.driver_connection)
+        if native and dialect.name == "postgresql":
+            cursor = dialect.loaded_dbapi.RawCursor(connection.driver_connection)
         else:
-            cursor = conn.connection.dbapi_connection.cursor()
-        info[key] = cursor
+            cursor = connection.dbapi_connection.cursor()
+        connection.info[key] = cursor
     return cursor
