@@ -6,11 +6,12 @@ side by side with an older generator.
     python bench/generate.py --against /tmp/gen-1d8478d   # also the generator of that checkout
 
 Reports per backend the whole run (what ``adhoc-ws generate --count N`` takes) and its parts:
-making the rows, building the indexes, ANALYZE; and the load average of the machine before and
-after (the machine is shared: compare figures of one run, not across runs). ``--against``
-names a checkout of an older version with its own virtualenv (``.venv``, the package
-installed in it): each round runs that generator and this one, one after the other, each in
-a process of its own, and reports the ratio. SQLite goes to a file in a temporary folder,
+making the rows, building the indexes, ANALYZE (a generator that runs ANALYZE in the sessions
+that build the indexes, overlapping them, has it in the indexes' time); and the load average
+of the machine before and after (the machine is shared: compare figures of one run, not
+across runs). ``--against`` names a checkout of an older version with its own virtualenv
+(``.venv``, the package installed in it): each round runs that generator and this one, one
+after the other, each in a process of its own, and reports the ratio. SQLite goes to a file in a temporary folder,
 PostgreSQL to a schema ``bench_generate`` of $ADHOC_WS_BENCH_PG; both are removed afterwards.
 """
 import argparse
@@ -81,9 +82,11 @@ def measure(python: str, backend: str, count: int) -> dict:
 
 
 def row(name: str, backend: str, count: int, t: dict) -> str:
+    # a generator that runs ANALYZE in the sessions building the indexes has it in "indexes"
+    analyze = f"{t['analyze']:.1f}" if "analyze" in t else "(in indexes)"
     return (f"| {name} | {backend} | {count:,} | {t['total']:.1f} | {count / t['total']:,.0f} | "
             f"{t['rows']:.1f} ({count / t['rows']:,.0f}) | {t.get('indexes', 0):.1f} | "
-            f"{t.get('analyze', 0):.1f} | {t['load'][0]:.1f} → {t['load'][1]:.1f} |")
+            f"{analyze} | {t['load'][0]:.1f} → {t['load'][1]:.1f} |")
 
 
 def main():

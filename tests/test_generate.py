@@ -3,7 +3,7 @@ valid, realistic, reproducible."""
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from adhoc_ws import generate as generating
 from adhoc_ws.generate import generate, sample
@@ -232,3 +232,52 @@ def test_the_draws_are_uniform_and_independent():
     streams = Counter(a * m + b for a, b in values)
     for counts, cells in ((alone, m), (neighbours, m * m), (streams, m * m)):
         assert 0.8 < chi2(counts, cells) < 1.2
+
+
+def test_an_empty_database_ends_durable_indexed_and_analysed(new_engine):
+    """Into an empty database: the tables written with the write-ahead log (PostgreSQL: never
+    UNLOGGED, so nothing is lost in a crash and nothing is rewritten afterwards), every index
+    built and statistics for the planner of every table with rows."""
+    engine = new_engine()
+    generate(engine, 500, seed=6, processes=2)
+    reference = new_engine()
+    database.init(reference)
+    assert index_names(engine) == index_names(reference)
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            assert not conn.exec_driver_sql(
+                "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+                "AND relpersistence <> 'p'").all()
+            analysed = set(conn.exec_driver_sql(
+                "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+                "AND last_analyze IS NOT NULL").scalars())
+        else:
+            analysed = set(conn.exec_driver_sql("SELECT tbl FROM main.sqlite_stat1").scalars())
+    assert {t.name for t in [*PL_TABELLEN, lo3_adres]
+            if t.name not in ("lo3_pl_verblijfstitel", "lo3_pl_gezagsverhouding",
+                              "lo3_pl_reis_doc")} <= analysed
+
+
+def test_indexes_build_in_parallel_sessions_and_a_failure_stops_them(new_engine):
+    """Index builds and ANALYZE shared by sessions (PostgreSQL): an ANALYZE waits for the
+    builds on its table, and a failing statement is raised, the sessions taking no more."""
+    engine = new_engine()
+    if engine.dialect.name != "postgresql":
+        pytest.skip("one session on SQLite")
+    done = []
+
+    def note(conn, cursor, statement, *_):
+        done.append((statement.split(" ON ")[0].split() or [""])[-1])
+    database.drop_secondary_indexes(engine)
+    event.listen(engine, "before_cursor_execute", note)
+    database.create_indexes(engine, parallel=3, analyze=True)
+    for table in ("lo3_pl_persoon", "lo3_adres"):
+        names = {i.name for i in database.metadata.tables[table].indexes}
+        names |= {n for n, (t, _) in database.TRIGRAM_INDEXES.items() if t == table}
+        assert max(done.index(n) for n in names) < done.index(table), table
+    jobs = [("lo3_pl", text("SELECT 1")), ("lo3_pl", text("SELECT no_such_column FROM lo3_pl")),
+            *[("lo3_adres", text(f"SELECT 'after_{i}'")) for i in range(20)]]
+    done.clear()
+    with pytest.raises(Exception, match="no_such_column"):
+        database._run_jobs(engine, jobs, 1, {})
+    assert not [d for d in done if "after_" in d]

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
 from ..storage import database
-from ..storage.schema import PL_TABELLEN, lo3_adres, lo3_pl
+from ..storage.schema import lo3_adres, lo3_pl
 from . import population as pop
 from .statements import Dialect, Run, create_reference_tables, drop_temporary_tables
 
@@ -69,42 +69,21 @@ def generate(engine: Engine, count: int, *, seed: int = 1, processes: int | None
     fresh = base == 0
     rebuild = fresh if rebuild is None else rebuild
     sessions = processes or os.cpu_count() or 1
-    unlogged = fresh and dialect.pg and UNLOGGED
     if rebuild:
         database.drop_secondary_indexes(engine)
     else:
         database.create_indexes(engine)
-    if unlogged:
-        _set_logged(engine, False, sessions)
     report = _reporter(run, progress)
-    try:
-        if dialect.pg:
-            _run_parallel(engine, run, sessions, report)
-        else:
-            with engine.connect() as conn:
-                _session(conn, run, iter(run.chunks()), report)
-    finally:
-        if unlogged:
-            _set_logged(engine, True, sessions)
+    if dialect.pg:
+        _run_parallel(engine, run, sessions, report)
+    else:
+        with engine.connect() as conn:
+            _session(conn, run, iter(run.chunks()), report)
     if rebuild:
-        database.create_indexes(engine, parallel=sessions)
-    database.analyze(engine)
+        database.create_indexes(engine, parallel=sessions, analyze=True)
+    else:
+        database.analyze(engine, parallel=sessions)
     return count
-
-
-UNLOGGED = True
-
-
-def _set_logged(engine: Engine, logged: bool, sessions: int) -> None:
-    """PostgreSQL: the persoonslijst tables without write-ahead log while an empty database is
-    filled, and logged again (a rewrite of each table) when it is."""
-    def alter(table: str) -> None:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"ALTER TABLE {table} SET {'LOGGED' if logged else 'UNLOGGED'}")
-    names = ["lo3_pl_persoon", "lo3_pl_verblijfplaats", "lo3_adres", "lo3_pl",
-             *(t.name for t in PL_TABELLEN[2:] if t.name != "lo3_pl_verblijfplaats")]
-    with ThreadPoolExecutor(sessions) as pool:
-        list(pool.map(alter, names))
 
 
 def _reporter(run: Run, progress) -> Callable[[int, int], None]:

@@ -82,8 +82,8 @@ def init(engine: Engine, *, indexes: bool = True) -> None:
 TRIGRAM_INDEXES = {"adhoc_persoon_naam_trgm": ("lo3_pl_persoon", "geslachts_naam_fold")}
 
 
-def _trigram_indexes(engine: Engine) -> list[str]:
-    """CREATE INDEX statements for names searched with no fixed start or end (``*oma*``),
+def _trigram_indexes(engine: Engine) -> list[tuple[str, str]]:
+    """(table, CREATE INDEX statement) for names searched with no fixed start or end (``*oma*``),
     PostgreSQL only. pg_trgm is a trusted extension (PostgreSQL 13+); where it cannot be
     created, there are none, and such searches still work, on a scan.
 
@@ -98,31 +98,101 @@ def _trigram_indexes(engine: Engine) -> list[str]:
     except DBAPIError as e:
         log.warning("no trigram indexes (pg_trgm unavailable): %s", e.orig)
         return []
-    return [f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} {schema}.gin_trgm_ops)"
+    return [(table, f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+                    f"USING gin ({column} {schema}.gin_trgm_ops)")
             for name, (table, column) in TRIGRAM_INDEXES.items()]
 
 
-def create_indexes(engine: Engine, *, parallel: int = 1) -> None:
-    """Create every missing index; on PostgreSQL ``parallel`` connections build them side by side."""
-    statements = [CreateIndex(index, if_not_exists=True) for table in metadata.sorted_tables
-                  for index in table.indexes]
+# SQLite sorts the keys of a CREATE INDEX in pieces the size of the page cache: small pieces
+# (a few MB) sort in the processor's caches and are merged, a single piece of hundreds of MB is
+# sorted in main memory at several times the cost (1M PLs: 13 s for every index, against 20 s
+# with a cache of 256 MB and 21 s with 2 GB).
+SQLITE_INDEX_CACHE_KB = 4096
+# PostgreSQL: the memory each session sorts an index in (the largest, 1M PLs, fit in it) and
+# no parallel workers of its own: the sessions already keep every core busy.
+PG_INDEX_SETTINGS = {"maintenance_work_mem": "'1GB'", "max_parallel_maintenance_workers": "0"}
+
+
+def create_indexes(engine: Engine, *, parallel: int = 1, analyze: bool = False) -> None:
+    """Create every missing index; with ``analyze`` refresh the statistics afterwards.
+
+    On PostgreSQL ``parallel`` sessions share the work: each takes the largest build left
+    (GIN and text indexes of the largest table first), and an ANALYZE once no build on its
+    table is left, so that the sessions finish together."""
+    statements = [(table.name, CreateIndex(index, if_not_exists=True))
+                  for table in metadata.sorted_tables for index in table.indexes]
     if engine.dialect.name != "postgresql":
         with engine.begin() as conn:
-            # sort with helper threads and 256 MB of cache: a large CREATE INDEX is a big sort
             conn.exec_driver_sql(f"PRAGMA threads={parallel}")
-            conn.exec_driver_sql("PRAGMA cache_size=-262144")
-            for statement in statements:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_INDEX_CACHE_KB}")
+            for _table, statement in statements:
                 conn.execute(statement)
+        if analyze:
+            _analyze(engine)
         return
-    statements += [text(s) for s in _trigram_indexes(engine)]
+    statements += [(table, text(s)) for table, s in _trigram_indexes(engine)]
+    with engine.connect() as conn:
+        sizes = dict(conn.execute(text(
+            "SELECT relname, pg_relation_size(oid) FROM pg_class "
+            "WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace")).all())
 
-    def build(part):
-        with engine.begin() as conn:
-            conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
-            for statement in part:
-                conn.execute(statement)
+    def cost(job):
+        table, statement = job
+        sql = str(statement)
+        return sizes.get(table, 0) * (3 if "gin" in sql else 2 if "_fold" in sql else 1)
+    jobs = sorted(statements, key=cost, reverse=True)
+    if analyze:
+        jobs += [(table.name, text(f"ANALYZE {table.name}")) for table in
+                 sorted(metadata.sorted_tables, key=lambda t: -sizes.get(t.name, 0))]
+    _run_jobs(engine, jobs, parallel, PG_INDEX_SETTINGS)
+
+
+def _run_jobs(engine: Engine, jobs: list, parallel: int, settings: dict[str, str]) -> None:
+    """PostgreSQL: ``parallel`` sessions take (table, statement) jobs in order, each in a
+    transaction of its own. An ANALYZE waits until no index of its table is left to build
+    and an index build while an ANALYZE of its table runs (they would wait for each other's
+    lock, a session idle)."""
+    pending = [(table, statement, str(statement).startswith("ANALYZE"))
+               for table, statement in jobs]
+    running: list = []
+    ready = threading.Condition()
+    failed = []
+
+    def allowed(job) -> bool:
+        table, _, analyzes = job
+        if analyzes:
+            return not any(t == table for t, _, _ in running) and not any(
+                t == table and not a for t, _, a in pending)
+        return not any(t == table and a for t, _, a in running)
+
+    def take():
+        with ready:
+            while pending and not failed:
+                job = next((job for job in pending if allowed(job)), None)
+                if job is not None:
+                    pending.remove(job)
+                    running.append(job)
+                    return job
+                ready.wait()
+            return None
+
+    def session():
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if settings:
+                conn.exec_driver_sql("; ".join(f"SET {k} = {v}" for k, v in settings.items()))
+            while (job := take()) is not None:
+                try:
+                    conn.execute(job[1])
+                except BaseException:
+                    failed.append(job)
+                    raise
+                finally:
+                    with ready:
+                        running.remove(job)
+                        ready.notify_all()
     with ThreadPoolExecutor(parallel) as pool:
-        list(pool.map(build, [statements[i::parallel] for i in range(parallel)]))
+        for future in [pool.submit(session) for _ in range(parallel)]:
+            future.result()
 
 
 def drop_secondary_indexes(engine: Engine) -> None:
@@ -136,8 +206,17 @@ def drop_secondary_indexes(engine: Engine) -> None:
                 conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
 
 
-def analyze(engine: Engine) -> None:
-    """Refresh the planner statistics of the persoonslijst tables (after a large load)."""
+def analyze(engine: Engine, *, parallel: int = 1) -> None:
+    """Refresh the planner statistics of the persoonslijst tables (after a large load); on
+    PostgreSQL in ``parallel`` sessions."""
+    if engine.dialect.name == "postgresql" and parallel > 1:
+        _run_jobs(engine, [(table.name, text(f"ANALYZE {table.name}"))
+                           for table in metadata.sorted_tables], parallel, {})
+    else:
+        _analyze(engine)
+
+
+def _analyze(engine: Engine) -> None:
     with engine.begin() as conn:
         for table in metadata.sorted_tables:
             conn.execute(text(f"ANALYZE {table.name}"))
