@@ -75,7 +75,8 @@ class StoredElement:
         if self.numeric:
             if dialect == "postgresql":
                 return column
-            return f"CASE WHEN {column} IS NOT NULL THEN printf('%0{self.element.min_length}d', {column}) END"
+            padded = f"printf('%0{self.element.min_length}d', {column})"
+            return f"CASE WHEN {column} IS NOT NULL THEN {padded} END"
         if self.diak_column:
             return f"coalesce({alias}.{self.diak_column}, rtrim({column}))"
         return f"rtrim({column})"

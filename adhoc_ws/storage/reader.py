@@ -9,9 +9,8 @@ no value. SQLite writes numbers with their leading zeros (printf); on PostgreSQL
 to Python (there lpad costs more than the rest of the read). The rows come as one JSON
 array: one round trip per answer instead of one per table, and one row for the driver to
 hand over; sorted, they are the PLs in category, stapel and voorkomen order, assembled in
-one pass. The SQL text is
-made once per dialect and number of PLs, and runs through the DBAPI cursor
-(:func:`database.fetch`).
+one pass. The SQL text is made once per dialect and number of PLs, and runs through the
+DBAPI cursor (:func:`database.fetch`).
 
 On PostgreSQL the PLs are asked as an IN list of 1, 10 or 31 values (the last repeated to
 fill it): a statement psycopg prepares and PostgreSQL then runs on its generic plan, with
