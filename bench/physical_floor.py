@@ -142,7 +142,7 @@ class Floor:
         self.connection = engine.raw_connection()
         self.dialect.set_isolation_level(self.connection.dbapi_connection, "AUTOCOMMIT")
         self.cursor = self.connection.cursor()
-        self.read_cursor = self.cursor  # the PL read is written with the database's own placeholders
+        self.read_cursor = self.cursor  # PostgreSQL: the PL read has the server's own placeholders
         if self.dialect.name == "postgresql":
             self.read_cursor = self.dialect.loaded_dbapi.RawCursor(self.connection.driver_connection)
             self.connection.dbapi_connection.prepare_threshold = 5
@@ -188,8 +188,9 @@ class Floor:
             pl_ids = [pl_id for pl_id, in cursor.fetchall()]
             assert 1 <= len(pl_ids) <= 30, "the floor answers adresvragen of 1 to 30 residents"
         slots = next(n for n in self.read_sql if n >= len(pl_ids))
-        self.read_cursor.execute(self.read_sql[slots], [pl_ids[min(i, len(pl_ids) - 1)]
-                                                        for i in range(slots)])
+        values = [pl_ids[min(i, len(pl_ids) - 1)] for i in range(slots)]
+        self.read_cursor.execute(self.read_sql[slots], values if self.dialect.name == "postgresql"
+                                 else {f"i{i}": v for i, v in enumerate(values)})
         per_pl = {pl_id: [] for pl_id in pl_ids}
         for row in json.loads(self.read_cursor.fetchone()[0]):  # [pl_id, category code, stapel, volg, voorkomen]
             per_pl[row[0]].append(row)

@@ -402,9 +402,9 @@ def fetch(conn: Connection, sql: str, parameters, *, native: bool = False) -> li
     SQLAlchemy's execution machinery costs several times what a short indexed statement
     takes; the hot statements are compiled once (query.search, storage.reader) and run here,
     on a cursor kept with the connection (:func:`kept_cursor`).
-    ``native``: ``sql`` has the database's own numbered placeholders ($1 on PostgreSQL,
-    ?1 on SQLite), ``parameters`` is a sequence, and the text goes to the server as it is
-    (psycopg does not rewrite it).
+    ``native``: on PostgreSQL ``sql`` has the server's own placeholders ($1 …, ``parameters``
+    a sequence) and goes to the server as it is (psycopg does not rewrite it); SQLite's
+    driver never rewrites, so there it changes nothing.
     Errors are SQLAlchemy's, as ``conn.execute`` raises them; a lost connection is invalidated.
     """
     dbapi_conn = conn.connection.dbapi_connection
@@ -429,10 +429,11 @@ def kept_cursor(connection, dialect, native: bool = False):
     cost some 13 µs of CPU, three or four times per vraag. A cursor runs its next statement
     on a fresh result, also after an error. ``native``: a psycopg ``RawCursor`` on
     PostgreSQL (the database's own $1 placeholders)."""
-    key = "adhoc_ws.raw_cursor" if native else "adhoc_ws.cursor"
+    raw = native and dialect.name == "postgresql"
+    key = "adhoc_ws.raw_cursor" if raw else "adhoc_ws.cursor"
     cursor = connection.info.get(key)
     if cursor is None:
-        if native and dialect.name == "postgresql":
+        if raw:
             cursor = dialect.loaded_dbapi.RawCursor(connection.driver_connection)
         else:
             cursor = connection.dbapi_connection.cursor()

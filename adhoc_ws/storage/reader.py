@@ -15,10 +15,10 @@ DBAPI cursor (:func:`database.fetch`).
 On PostgreSQL the PLs are asked as an IN list of 1, 10 or 31 values (the last repeated to
 fill it): a statement psycopg prepares and PostgreSQL then runs on its generic plan, with
 index scans on pl_id whatever the PLs. Planning the branches anew for every read cost more
-than running them. The statement is written with the database's own numbered placeholders
-($1 …, ?1 … on SQLite) and runs as it is written (``fetch(…, native=True)``): psycopg
-rewrites named placeholders in Python and remembers rewritten statements only up to 4 kB, so
-this one, of 9–11 kB, was rewritten on every read.
+than running them. There the statement is written with PostgreSQL's own placeholders
+($1 …) and runs as it is written (``fetch(…, native=True)``): psycopg rewrites named
+placeholders in Python and remembers rewritten statements only up to 4 kB, so this one, of
+9–11 kB, was rewritten on every read.
 """
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def _branch(storages: list[CategoryStorage], dialect: str, in_list: str) -> str:
 
 @lru_cache(maxsize=64)
 def _sql(dialect: str, count: int) -> str:
-    names = (f"{'$' if dialect == 'postgresql' else '?'}{i + 1}" for i in range(count))
+    names = (f"${i + 1}" if dialect == "postgresql" else f":i{i}" for i in range(count))
     in_list = f"IN ({', '.join(names)})"
     rows = " UNION ALL ".join(_branch(storages, dialect, in_list) for storages in _branches())
     if dialect == "postgresql":
@@ -117,6 +117,8 @@ def read_persoonslijsten(conn: Connection, pl_ids: list[int]) -> dict[int, Perso
     dialect = conn.dialect.name
     slots = _slots(dialect, len(pl_ids))
     params = [pl_ids[min(i, len(pl_ids) - 1)] for i in range(slots)]
+    if dialect != "postgresql":  # named: sqlite3 binds a sequence to ?NNN with a warning (3.12)
+        params = {f"i{i}": pl_id for i, pl_id in enumerate(params)}
     (rows,), = fetch(conn, _sql(dialect, slots), params, native=True)
     rows = json.loads(rows or "[]")  # PostgreSQL's json_agg of no rows is NULL
     rows.sort(key=_ORDER)
