@@ -214,6 +214,60 @@ def test_every_index_is_there_after_adding_whether_rebuilt_or_kept(new_engine):
         assert pls == made[0][1] and len(pls) == 600
 
 
+def key_names(engine) -> set[tuple[str, str]]:
+    """(table, key) of every primary key and unique constraint (PostgreSQL), or of every
+    index SQLite made for one."""
+    query = ("SELECT conrelid::regclass::text, conname FROM pg_constraint "
+             "WHERE connamespace = current_schema()::regnamespace AND contype IN ('p', 'u')"
+             if engine.dialect.name == "postgresql" else
+             "SELECT tbl_name, name FROM sqlite_master WHERE name LIKE 'sqlite_autoindex%' "
+             "OR (type = 'table' AND sql LIKE '%INTEGER PRIMARY KEY%')")
+    with engine.connect() as conn:
+        return set(conn.exec_driver_sql(query).all())
+
+
+def test_the_keys_are_there_and_hold_after_a_rebuild_and_after_a_stopped_run(new_engine):
+    """A rebuild drops the keys of the persoonslijst tables on PostgreSQL (their B-trees cost
+    more row by row than built at the end); the run ends with every key there and working,
+    and a run that stopped with them dropped has them made again by ``init``."""
+    reference = new_engine()
+    database.init(reference)
+    keys = key_names(reference)
+    assert {("lo3_pl_persoon", "lo3_pl_persoon_pkey"), ("lo3_adres", "lo3_adres_address_key_key")} <= keys \
+        or reference.dialect.name == "sqlite"
+    engine = new_engine()
+    written = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *_: written.append(statement))
+    generate(engine, 300, processes=2)
+    assert key_names(engine) == keys
+    if engine.dialect.name == "postgresql":
+        dropped = [w for w in written if "DROP CONSTRAINT" in w]
+        assert {w.split()[2] for w in dropped} == {t.name for t in [*PL_TABELLEN, lo3_adres]}
+    def copy(table, where, change=None):
+        """An INSERT of a copy of a row, one column changed."""
+        columns = [c.name for c in table.columns]
+        return (f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT "
+                + ", ".join(f"{c} + 1000000" if c == change else c for c in columns)
+                + f" FROM {table.name} WHERE {where}")
+    with engine.connect() as conn:  # the keys hold
+        for statement in (copy(lo3_pl, "pl_id = 1"), copy(lo3_adres, "adres_id = 1"),
+                          copy(lo3_adres, "adres_id = 1", change="adres_id"),
+                          copy(lo3_pl_persoon, "pl_id = 1 AND persoon_type = 'P' AND volg_nr = 0")):
+            with pytest.raises(Exception, match="(?i)unique|duplicate"):
+                with conn.begin():
+                    conn.exec_driver_sql(statement)
+    stopped = new_engine()  # stopped after the drop: init makes every key again
+    generate(stopped, 100, processes=1)
+    database.drop_secondary_indexes(stopped, keys=[*PL_TABELLEN, lo3_adres])
+    if stopped.dialect.name == "postgresql":
+        assert not {k for k in key_names(stopped) if k[0] in {t.name for t in PL_TABELLEN}}
+    database.init(stopped)
+    assert key_names(stopped) == keys and index_names(stopped) == index_names(reference)
+    generate(stopped, 100, seed=3, processes=1)
+    assert len(read_all(stopped)) == 200
+
+
 def test_the_draws_are_uniform_and_independent():
     """Chi-square of the hash modulo 97: alone, for neighbours, and between two streams."""
     import sqlite3
@@ -275,6 +329,18 @@ def test_indexes_build_in_parallel_sessions_and_a_failure_stops_them(new_engine)
         names = {i.name for i in database.metadata.tables[table].indexes}
         names |= {n for n, (t, _) in database.TRIGRAM_INDEXES.items() if t == table}
         assert max(done.index(n) for n in names) < done.index(table), table
+    keys = [t.name for t in [*PL_TABELLEN, lo3_adres]]
+    database.drop_secondary_indexes(engine, keys=[*PL_TABELLEN, lo3_adres])
+    done.clear()
+    statements = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *_: statements.append(statement))
+    database.create_indexes(engine, parallel=3, analyze=True)
+    for table in keys:  # a key is attached after every build on its table, before its ANALYZE
+        builds = [i for i, s in enumerate(statements) if s.startswith("CREATE") and f" ON {table} " in s]
+        attached = [i for i, s in enumerate(statements) if s.startswith(f"ALTER TABLE {table} ")]
+        analysed = statements.index(f"ANALYZE {table}")
+        assert attached and builds and max(builds) < min(attached) and max(attached) < analysed, table
     jobs = [("lo3_pl", text("SELECT 1")), ("lo3_pl", text("SELECT no_such_column FROM lo3_pl")),
             *[("lo3_adres", text(f"SELECT 'after_{i}'")) for i in range(20)]]
     done.clear()

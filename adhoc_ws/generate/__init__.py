@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
 from ..storage import database
-from ..storage.schema import lo3_adres, lo3_pl
+from ..storage.schema import PL_TABELLEN, lo3_adres, lo3_pl
 from . import population as pop
 from .statements import Dialect, Run, create_reference_tables, drop_temporary_tables
 
@@ -52,9 +52,10 @@ def generate(engine: Engine, count: int, *, seed: int = 1, processes: int | None
              progress: Callable[[int], None] | None = None, rebuild: bool | None = None) -> int:
     """Add ``count`` synthetic persoonslijsten to the database; returns how many.
 
-    With ``rebuild`` the secondary indexes are dropped while writing and built once at the end,
-    which is much faster than keeping them up to date row by row; by default only into an
-    empty database. On PostgreSQL ``processes`` sessions (default: one per core) make chunks
+    With ``rebuild`` the secondary indexes (on PostgreSQL the keys of the persoonslijst tables
+    too) are dropped while writing and built once at the end, which is much faster than
+    keeping them up to date row by row; by default only into an empty database. A run that
+    stops leaves them out: the next ``generate`` or ``init`` makes them. On PostgreSQL ``processes`` sessions (default: one per core) make chunks
     side by side.
     """
     database.init(engine, indexes=False)  # the indexes are made below, or after the rows
@@ -70,7 +71,7 @@ def generate(engine: Engine, count: int, *, seed: int = 1, processes: int | None
     rebuild = fresh if rebuild is None else rebuild
     sessions = processes or os.cpu_count() or 1
     if rebuild:
-        database.drop_secondary_indexes(engine)
+        database.drop_secondary_indexes(engine, keys=[*PL_TABELLEN, lo3_adres])
     else:
         database.create_indexes(engine)
     report = _reporter(run, progress)
