@@ -268,6 +268,23 @@ def test_the_keys_are_there_and_hold_after_a_rebuild_and_after_a_stopped_run(new
     assert len(read_all(stopped)) == 200
 
 
+def test_keys_are_known_by_their_columns_not_their_names(new_engine):
+    """PostgreSQL: a key made under another name is no missing key (``init`` leaves it), a
+    rebuild drops and remakes it, and a unique constraint of the operator's own is kept."""
+    engine = new_engine()
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's keys are never dropped")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE lo3_pl RENAME CONSTRAINT lo3_pl_pkey TO lo3_pl_pk")
+        conn.exec_driver_sql("ALTER TABLE lo3_pl ADD CONSTRAINT own_key UNIQUE (pl_id, versie_nr)")
+    database.init(engine)
+    names = {name for _table, name in key_names(engine)}
+    assert {"lo3_pl_pk", "own_key"} <= names and "lo3_pl_pkey" not in names
+    generate(engine, 100, processes=1, rebuild=True)
+    names = {name for _table, name in key_names(engine)}
+    assert {"lo3_pl_pkey", "own_key"} <= names and "lo3_pl_pk" not in names
+
+
 def test_the_draws_are_uniform_and_independent():
     """Chi-square of the hash modulo 97: alone, for neighbours, and between two streams."""
     import sqlite3

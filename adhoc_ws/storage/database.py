@@ -212,9 +212,9 @@ def drop_secondary_indexes(engine: Engine, *, keys: Iterable[Table] = ()) -> Non
     """Drop every index but the primary keys (``init`` makes them again), before a bulk load.
 
     On PostgreSQL the primary key and unique constraints of the tables ``keys`` go too:
-    rows written with them pay for every key put into its B-tree (1M PLs: 40 s of rows
-    against 24 s without them, and 5 s to build them afterwards). :func:`create_indexes`, and
-    so ``init``, makes every missing key again (SQLite cannot drop a table's keys)."""
+    rows written with them pay for every key put into its B-tree (1M PLs: 35-38 s of rows
+    against 49-55 s with them, 7-8 s more to build them afterwards). :func:`create_indexes`,
+    and so ``init``, makes every missing key again (SQLite cannot drop a table's keys)."""
     with engine.begin() as conn:
         for table in metadata.sorted_tables:
             for index in table.indexes:
@@ -222,14 +222,17 @@ def drop_secondary_indexes(engine: Engine, *, keys: Iterable[Table] = ()) -> Non
         if engine.dialect.name == "postgresql":
             for name in TRIGRAM_INDEXES:
                 conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+            present = _present_keys(conn)
             for table in keys:
-                for name, _kind, _columns in _keys(table):
-                    conn.execute(text(f"ALTER TABLE {table.name} DROP CONSTRAINT IF EXISTS {name}"))
+                ours = {(kind, columns) for _name, kind, columns in _keys(table)}
+                for name, kind, columns in present.get(table.name, []):
+                    if (kind, columns) in ours:  # whatever its name; others are left
+                        conn.execute(text(f'ALTER TABLE {table.name} DROP CONSTRAINT "{name}"'))
 
 
 def _keys(table: Table) -> list[tuple[str, str, str]]:
     """(name, kind, columns) of the primary key and unique constraints of ``table``, named as
-    PostgreSQL names them where the table was made (``create_all``)."""
+    PostgreSQL names them in ``create_all``."""
     keys = []
     for constraint in table.constraints:
         columns = [c.name for c in constraint.columns]
@@ -240,14 +243,34 @@ def _keys(table: Table) -> list[tuple[str, str, str]]:
     return keys
 
 
+def _present_keys(conn: Connection) -> dict[str, list[tuple[str, str, str]]]:
+    """PostgreSQL: table → (name, kind, columns) of its primary key and unique constraints."""
+    rows = conn.execute(text(
+        "SELECT t.relname, c.conname, "
+        "CASE c.contype WHEN 'p' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END, "
+        "(SELECT string_agg(a.attname, ', ' ORDER BY k.n) "
+        " FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, n) "
+        " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) "
+        "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+        "WHERE c.connamespace = current_schema()::regnamespace AND c.contype IN ('p', 'u')"))
+    present: dict[str, list] = {}
+    for table, *key in rows:
+        present.setdefault(table, []).append(tuple(key))
+    return present
+
+
 def _missing_keys(engine: Engine) -> list[tuple[str, str, str, str]]:
-    """PostgreSQL: (table, name, kind, columns) of every key a bulk load dropped."""
+    """PostgreSQL: (table, name, kind, columns) of every key a bulk load dropped: a table
+    without a primary key, or without a key on the columns of one of its unique constraints."""
     with engine.connect() as conn:
-        present = set(conn.execute(text(
-            "SELECT conname FROM pg_constraint "
-            "WHERE connamespace = current_schema()::regnamespace")).scalars())
-    return [(table.name, *key) for table in metadata.sorted_tables
-            for key in _keys(table) if key[0] not in present]
+        present = _present_keys(conn)
+    missing = []
+    for table in metadata.sorted_tables:
+        there = present.get(table.name, [])
+        for name, kind, columns in _keys(table):
+            if not any(k == kind if kind == "PRIMARY KEY" else c == columns for _, k, c in there):
+                missing.append((table.name, name, kind, columns))
+    return missing
 
 
 def analyze(engine: Engine, *, parallel: int = 1) -> None:
