@@ -289,3 +289,24 @@ def respond(environ, start_response, route: Callable, server_error: Callable[[],
 def json_bytes(value) -> bytes:
     """Compact UTF-8 JSON, as the APIs answer."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+MAX_JSON_DEPTH = 64  # arrays and objects in one another: no request of any API comes near
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON document ``body`` (any encoding ``json.loads`` reads) nests arrays and
+    objects deeper than ``limit``: decided without recursion, before parsing, so that
+    ``json.loads`` never meets Python's recursion limit (whose RecursionError can surface
+    again later, from the garbage collector, as an unraisable exception)."""
+    if body.count(b"[") + body.count(b"{") <= limit:  # every encoding has these bytes in them
+        return False
+    text = body.decode(json.detect_encoding(body), "replace")
+    depth = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            return True
+    return False

@@ -370,6 +370,9 @@ def test_a_body_that_is_no_request_is_400(app, body):
     (b'{"berichten": [{"berichtId": ' + b"9" * 5000 + b"}]}", "meer dan 100 cijfers"),
     (b'{"berichten": [' + b"-" + b"1" * 101 + b"]}", "meer dan 100 cijfers"),
     (b'{"berichten": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "te diep genest"),
+    (b'{"berichten": ' + b"[" * 64 + b"]" * 64 + b"}", "te diep genest"),  # 65 levels
+    (b'{"berichten": ' + b"[" * 500 + b"]" * 400 + b"}", "te diep genest"),  # and broken
+    (b'{"berichten": {"x": ' + b"[" * 62 + b"]" * 62 + b"}}", "een lijst berichten"),  # 64
     (b'{"berichten": {}}', "een lijst berichten"),
 ])
 def test_why_a_body_is_no_request_is_said(app, body, says):

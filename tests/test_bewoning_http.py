@@ -204,9 +204,10 @@ def test_several_errors_are_all_reported_in_validation_order_with_sorted_names()
 
 
 @pytest.mark.parametrize("raw", [b"", b"{", b"[]", b'"BewoningMetPeildatum"', b"42", b"null",
-                                 b'{"type": NaN}', b"\xff\xfe{}", b"[" * 50000],
+                                 b'{"type": NaN}', b"\xff\xfe{}", b"[" * 50000,
+                                 b'{"x": ' + b"[" * 64 + b"]" * 64 + b"}", b"[" * 30_000 + b"]" * 30_000],
                          ids=["empty", "broken", "array", "string", "number", "null", "NaN", "not UTF-8",
-                              "too deep"])
+                              "too deep", "65 levels", "too deep, whole"])
 def test_a_body_that_is_not_a_json_object(raw):
     answer = post(raw)
     assert answer.json() == {"type": BAD, "title": "De bevraging bevat een fout.", "status": 400,

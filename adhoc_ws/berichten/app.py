@@ -38,7 +38,8 @@ from urllib.parse import parse_qs
 from ..mailboxen import LoginFailed, Mailbox, Mailboxen
 from ..oauth import TOKEN_PATH
 from ..accounts import Bearer
-from ..web import BodyTooLarge, Problem, caller, json_bytes, own_base_url, read_body, respond
+from ..web import (MAX_JSON_DEPTH, BodyTooLarge, Problem, caller, json_bytes, own_base_url,
+                   read_body, respond, too_deep)
 from . import contract, store
 from .problems import CONTENT_TYPE, foutmelding, problem, technical, unauthenticated
 from .versturen import MAX_BERICHTEN, ROUTERING_MAILBOX, Postkamer, interactie_id
@@ -121,13 +122,15 @@ class BerichtenApp:
             raise Problem(413, "payloadTooLarge", "Request body is te groot.", "about:blank",
                           detail=f"Een verzoek mag hoogstens {MAX_BODY} bytes zijn.", content_type=CONTENT_TYPE) from None
         try:
+            if too_deep(body):  # checked first: json.loads would meet the recursion limit
+                raise _TooDeep()
             request = json.loads(body, parse_int=_integer)
         except _TooManyDigits:
             raise problem(400, "BBA-PUT-F002", invalid=[{"key": "berichten", "value": (
                 f"Een getal in het verzoek heeft meer dan {_MAX_DIGITS} cijfers")}]) from None
-        except RecursionError:
+        except (_TooDeep, RecursionError):
             raise problem(400, "BBA-PUT-F002", invalid=[{"key": "berichten", "value": (
-                "Het verzoek is te diep genest")}]) from None
+                f"Het verzoek is te diep genest (meer dan {MAX_JSON_DEPTH} niveaus)")}]) from None
         except (ValueError, UnicodeDecodeError):
             raise problem(400, "BBA-PUT-F002", invalid=[{"key": "berichten", "value": (
                 "Het verzoek is geen JSON (UTF-8)")}]) from None
@@ -250,6 +253,10 @@ def _available(conn, mailbox: Mailbox, ids: list[str], prefix: str) -> tuple[lis
 
 
 _MAX_DIGITS = 100  # no field of any message is a number near this long
+
+
+class _TooDeep(ValueError):
+    pass
 
 
 class _TooManyDigits(ValueError):

@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import re
 
-from ..web import Problem
+from ..web import Problem, too_deep
 from . import BewoningVraag
 
 RFC7231 = "https://datatracker.ietf.org/doc/html/rfc7231"
@@ -141,6 +141,8 @@ def check_content_type(header: str | None) -> None:
 
 def parse(body: bytes) -> BewoningVraag:
     """The :class:`BewoningVraag` of a request body, or :class:`Problem` 400."""
+    if too_deep(body):  # checked first: json.loads would meet the recursion limit
+        raise invalid_json()
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
