@@ -25,6 +25,7 @@ import logging
 import re
 import time
 import urllib.parse
+from itertools import accumulate
 from http import HTTPStatus
 from typing import Callable, Iterable
 
@@ -292,8 +293,9 @@ def json_bytes(value) -> bytes:
 
 
 MAX_JSON_DEPTH = 64  # arrays and objects in one another: no request of any API comes near
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NO_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -304,9 +306,5 @@ def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     if body.count(b"[") + body.count(b"{") <= limit:  # every encoding has these bytes in them
         return False
     text = body.decode(json.detect_encoding(body), "replace")
-    depth = 0
-    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        if depth > limit:
-            return True
-    return False
+    brackets = _NO_BRACKETS.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_DEPTH.__getitem__, brackets)), default=0) > limit
