@@ -25,8 +25,8 @@ import logging
 import re
 import time
 import urllib.parse
-from itertools import accumulate
 from http import HTTPStatus
+from itertools import accumulate
 from typing import Callable, Iterable
 
 from .accounts import Bearer, Credentials

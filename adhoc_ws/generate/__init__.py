@@ -55,8 +55,8 @@ def generate(engine: Engine, count: int, *, seed: int = 1, processes: int | None
     With ``rebuild`` the secondary indexes (on PostgreSQL the keys of the persoonslijst tables
     too) are dropped while writing and built once at the end, which is much faster than
     keeping them up to date row by row; by default only into an empty database. A run that
-    stops leaves them out: the next ``generate`` or ``init`` makes them. On PostgreSQL ``processes`` sessions (default: one per core) make chunks
-    side by side.
+    stops leaves them out: the next ``generate`` or ``init`` makes them. On PostgreSQL
+    ``processes`` sessions (default: one per core) make chunks side by side.
     """
     database.init(engine, indexes=False)  # the indexes are made below, or after the rows
     with engine.connect() as conn:

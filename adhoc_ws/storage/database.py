@@ -137,15 +137,16 @@ def create_indexes(engine: Engine, *, parallel: int = 1, analyze: bool = False) 
             _analyze(engine)
         return
     statements += [(table, text(s)) for table, s in _trigram_indexes(engine)]
-    # a dropped key is built as a unique index, side by side with the others, and then made
-    # the table's key (at once: the index is there) once no other build on its table is left
-    keys = _missing_keys(engine)
-    statements += [(table, text(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({columns})"))
-                   for table, name, _kind, columns in keys]
     with engine.connect() as conn:
+        keys = _missing_keys(conn)
         sizes = dict(conn.execute(text(
             "SELECT relname, pg_relation_size(oid) FROM pg_class "
             "WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace")).all())
+
+    # a dropped key is built as a unique index, side by side with the others, and then made
+    # the table's key (at once: the index is there) once no other build on its table is left
+    statements += [(table, text(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({columns})"))
+                   for table, name, _kind, columns in keys]
 
     def cost(job):
         table, statement = job
@@ -259,16 +260,19 @@ def _present_keys(conn: Connection) -> dict[str, list[tuple[str, str, str]]]:
     return present
 
 
-def _missing_keys(engine: Engine) -> list[tuple[str, str, str, str]]:
+def _missing_keys(conn: Connection) -> list[tuple[str, str, str, str]]:
     """PostgreSQL: (table, name, kind, columns) of every key a bulk load dropped: a table
     without a primary key, or without a key on the columns of one of its unique constraints."""
-    with engine.connect() as conn:
-        present = _present_keys(conn)
+    present = _present_keys(conn)
     missing = []
     for table in metadata.sorted_tables:
         there = present.get(table.name, [])
         for name, kind, columns in _keys(table):
-            if not any(k == kind if kind == "PRIMARY KEY" else c == columns for _, k, c in there):
+            if kind == "PRIMARY KEY":  # a table has one, whatever its columns
+                found = any(k == kind for _, k, _ in there)
+            else:
+                found = any(c == columns for _, _, c in there)
+            if not found:
                 missing.append((table.name, name, kind, columns))
     return missing
 
