@@ -21,9 +21,10 @@ remembered for 5 minutes as an HMAC under a key that lives only in this process,
 every request pays for argon2; a whole successful login (account and autorisatie) is
 remembered for 10 seconds, so that a change loaded with ``adhoc-ws afnemers`` in another
 process applies within 10 seconds, but a remembered login is answered only after the
-database says the account is not locked (and takes its count back to 0). A password changed
-here applies at once. :class:`Passwords` does the checking and the lock-out, for the accounts and
-for the mailboxes alike.
+database says the account is not locked (and takes its count back to 0): its
+:class:`LockCheck`, which a statement the request runs anyway may settle by reading the lock
+along. A password changed here applies at once. :class:`Passwords` does the checking and the
+lock-out, for the accounts and for the mailboxes alike.
 """
 from __future__ import annotations
 
@@ -327,6 +328,15 @@ class Accounts:
     def login(self, credentials: Credentials | Bearer | None, *, changing_password: bool = False):
         """(the afnemer, the gebruikersnaam) of valid credentials (or a verified bearer token),
         or Fout X010-X013."""
+        afnemer, gebruikersnaam, lock = self.login_deferred(credentials,
+                                                            changing_password=changing_password)
+        lock.settle()
+        return afnemer, gebruikersnaam
+
+    def login_deferred(self, credentials: Credentials | Bearer | None, *,
+                       changing_password: bool = False) -> tuple[Afnemer, str, "LockCheck"]:
+        """As :meth:`login`, and the :class:`LockCheck` of a remembered login, which the
+        caller settles before it answers anything (a login checked in full is settled)."""
         if isinstance(credentials, Bearer) and not changing_password:
             key = (credentials.gebruikersnaam, None)
         elif not isinstance(credentials, Credentials) or not credentials.gebruikersnaam \
@@ -338,14 +348,13 @@ class Accounts:
             with self._lock:
                 remembered = self._logins.get(key)
             if remembered and remembered[0] > self.clock():
-                if not self.passwords.still_good(credentials.gebruikersnaam, getattr(credentials, "wachtwoord", None)):
-                    raise Fout("X010")  # locked meanwhile
-                return remembered[1], remembered[2]
+                return remembered[1], remembered[2], LockCheck(
+                    self.passwords, credentials.gebruikersnaam, getattr(credentials, "wachtwoord", None))
         result = self._login(credentials, changing_password)
         if not changing_password:
             with self._lock:
                 self._logins[key] = (self.clock() + REMEMBER_LOGIN, *result)
-        return result
+        return (*result, SETTLED)
 
     def _login(self, credentials: Credentials, changing_password: bool):
         if isinstance(credentials, Bearer):  # its password was checked when the token was issued
@@ -382,6 +391,42 @@ class Accounts:
     def afnemer(self, afnemersindicatie: str) -> Afnemer | None:
         """The afnemer with its autorisatie that applies today, or None."""
         return current_afnemer(self.engine, int(afnemersindicatie), self.today())
+
+
+class LockCheck:
+    """A remembered login's look at the lock: nothing may be answered on it before the
+    database has said that the account is not locked (:meth:`settle`: X010 when it is).
+
+    A statement the request runs anyway may read the account's failure count and lock
+    along with its own rows (the search does: :meth:`read`); when they are 0 and none the
+    check is settled without a statement of its own, else :meth:`settle` asks as before."""
+
+    __slots__ = ("passwords", "name", "password", "settled")
+
+    def __init__(self, passwords: "Passwords | None", name: str | None, password: str | None,
+                 settled: bool = False):
+        self.passwords, self.name, self.password, self.settled = passwords, name, password, settled
+
+    @property
+    def key(self):
+        """The column that names the account (for a statement that reads it along)."""
+        return self.passwords.key
+
+    def read(self, failures, locked_until) -> None:
+        """The account's failure count and lock as a statement read them now."""
+        if failures == 0 and locked_until is None:  # what nearly every login finds
+            self.settled = True
+
+    def settle(self) -> None:
+        """Return once the database says the account is not locked (its failure count back
+        to 0); else Fout X010, after the time a check of the password takes."""
+        if not self.settled:
+            if not self.passwords.still_good(self.name, self.password):
+                raise Fout("X010")  # locked meanwhile
+            self.settled = True
+
+
+SETTLED = LockCheck(None, None, None, settled=True)  # a login checked in full
 
 
 def current_afnemer(engine: Engine, afnemer_code: int, today: dt.date) -> Afnemer | None:

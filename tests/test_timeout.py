@@ -30,9 +30,9 @@ def test_the_deadline_stops_a_slow_statement_and_the_connection_stays_usable(eng
 def test_a_slow_search_is_answered_t031_and_the_next_one_works(engine, monkeypatch):
     real_run = Search.run
 
-    def slow_run(search, conn):
+    def slow_run(search, conn, lock=None):
         conn.execute(text(SLOW[engine.dialect.name]))
-        return real_run(search, conn)
+        return real_run(search, conn, lock)
 
     service = AdhocService(engine, search_timeout=0.2)
     question = Vraag(masker=[10120], parameters=[Zoekparameter(10120, "999993653")])

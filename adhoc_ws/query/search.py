@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count
 
-from sqlalchemy import String, and_, bindparam, cast, exists, func, or_, select
+from sqlalchemy import (String, and_, bindparam, cast, exists, func, literal_column, or_, select,
+                        true)
 from sqlalchemy.engine import Connection
 
 from .. import catalogue
@@ -265,10 +266,17 @@ class Search:
         """The SELECT, with its values bound (for EXPLAIN and tests)."""
         return _statement(self.shape).params({VALUE.format(i): v for i, v in enumerate(self.values)})
 
-    def run(self, conn: Connection) -> list[int]:
-        """The pl_ids found, in pl_id order."""
+    def run(self, conn: Connection, lock=None) -> list[int]:
+        """The pl_ids found, in pl_id order. ``lock``: a remembered login's
+        :class:`~adhoc_ws.accounts.LockCheck`, when not settled told the account's failure
+        count and lock, read in the same statement (no round trip of its own)."""
         values = {VALUE.format(i): v for i, v in enumerate(self.values)}
-        return sorted(pl_id for pl_id, in _prepared(self.shape, conn.dialect).run(conn, values))
+        if lock is None or lock.settled:
+            return sorted(pl_id for pl_id, in _prepared(self.shape, conn.dialect).run(conn, values))
+        values[ACCOUNT] = lock.name
+        rows = _prepared_with_lock(self.shape, lock.key, conn.dialect).run(conn, values)
+        lock.read(*rows[0][1:])  # every row has them, and there is always one
+        return sorted(row[0] for row in rows if row[0] is not None)
 
 
 @lru_cache(maxsize=1024)
@@ -293,6 +301,24 @@ def _statement(shape: tuple):
 @lru_cache(maxsize=4096)
 def _prepared(shape: tuple, dialect) -> Prepared:
     return Prepared.of(_statement(shape), dialect, _VALUE)
+
+
+ACCOUNT = "account"  # the bound name of the account whose lock a search reads along
+
+
+@lru_cache(maxsize=4096)
+def _prepared_with_lock(shape: tuple, key, dialect) -> Prepared:
+    """The search, and beside each pl_id the failure count and lock of the account that
+    ``key`` (its table's name column) names: one row with a NULL pl_id when nothing is
+    found, NULLs for the account when it is not there."""
+    found = _statement(shape).subquery("found")
+    t = key.table.c
+    account = select(t.mislukte_pogingen, t.geblokkeerd_tot).where(key == bindparam(ACCOUNT)) \
+        .subquery("account")
+    one = select(literal_column("1").label("one")).subquery("one")
+    query = select(found.c.pl_id, account.c.mislukte_pogingen, account.c.geblokkeerd_tot) \
+        .select_from(one.outerjoin(account, true()).outerjoin(found, true()))
+    return Prepared.of(query, dialect, re.compile(f"{_VALUE.pattern}|{ACCOUNT}"))
 
 
 def search_query(parameters: list[Parameter], *, historie: bool = False, limit: int | None = None):
