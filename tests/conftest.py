@@ -61,6 +61,17 @@ def url_of(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+class Clock:
+    """A clock for Accounts that stands still (a login stays remembered) until a test moves
+    ``now``."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def __call__(self):
+        return self.now
+
+
 class Backend:
     """Makes fresh, empty databases on one backend and removes them afterwards."""
 

@@ -25,7 +25,7 @@ from adhoc_ws.app import build as build_app
 from adhoc_ws.storage import loader
 from adhoc_ws.storage.schema import adhoc_gebruiker
 
-from conftest import ENDPOINT, FIXTURES, ROOT, serve_in_thread
+from conftest import ENDPOINT, FIXTURES, ROOT, Clock, serve_in_thread
 
 LRD = "{http://www.bprbzk.nl/GBA/LRDPlus/version1.1}"
 TODAY = dt.date(2026, 11, 22)
@@ -56,14 +56,6 @@ AFNEMERS = {"afnemers": [
     afnemer("100005", "Nog niet geldig", [account("toekomst")], datum_ingang="20270101"),
     afnemer("100006", "Alleen Amsterdam", [account("amsterdam")], voorwaarderegel="08.09.10 GA1 0363"),
 ]}
-
-
-class Clock:
-    def __init__(self):
-        self.now = time.time()
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from adhoc_ws.storage import database, loader
 from adhoc_ws.storage.schema import adhoc_gebruiker
 from adhoc_ws.vraag import Vraag, Zoekparameter
 
-from conftest import FIXTURES, url_of
+from conftest import FIXTURES, Clock, url_of
 
 PASSWORD = "Geheim-Wachtwoord-42"
 FOUND = (10120, "999993653")  # Jurjen Hans Janssen, on an address of his own
@@ -43,16 +43,6 @@ PATHS = {
     "adresvraag on a person": ([FOUND], True, "A000"),
     "adresvraag on an address": ([(81160, "9999ZZ"), (81120, "1")], True, "G033"),
 }
-
-
-class Clock:
-    """Time stands still: a login stays remembered for the whole test."""
-
-    def __init__(self):
-        self.now = time.time()
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture(scope="module")

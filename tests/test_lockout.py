@@ -23,7 +23,7 @@ from adhoc_ws.foutcodes import Fout
 from adhoc_ws.storage import database
 from adhoc_ws.storage.schema import adhoc_gebruiker
 
-from conftest import url_of
+from conftest import Clock, url_of
 
 RIGHT = "Geheim-Wachtwoord-42"
 WRONG = "Fout-Wachtwoord-42"
@@ -31,14 +31,6 @@ WRONG = "Fout-Wachtwoord-42"
 
 def TODAY():
     return dt.date(2026, 11, 22)
-
-
-class Clock:
-    def __init__(self):
-        self.now = time.time()
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture
