@@ -63,6 +63,7 @@ REMEMBER_LOGIN = 10
 PLACE_WAIT = 10  # seconds an attempt waits for one of the LOCK_AFTER places
 PLACE_POLL = 0.02
 PASSWORD_VALID_DAYS = 90
+UNTOUCHED = (0, None)  # an account's failure count and lock when it has neither
 
 
 @dataclass(frozen=True)
@@ -238,8 +239,8 @@ class Passwords:
 
     def _reset(self, conn, name, now: float) -> bool:
         """A good login: the count back to 0, unless ``name`` is locked; whether it is not."""
-        if _state(self.table, self.key, conn.dialect).run(conn, {"name": name}) == [(0, None)]:
-            return True  # what nearly every login finds: no failures, no lock
+        if _state(self.table, self.key, conn.dialect).run(conn, {"name": name}) == [UNTOUCHED]:
+            return True  # what nearly every login finds
         t = self.table.c
         state = conn.execute(select(t.mislukte_pogingen, t.geblokkeerd_tot)
                              .where(self.key == name)).one_or_none()
@@ -414,7 +415,7 @@ class LockCheck:
 
     def read(self, failures, locked_until) -> None:
         """The account's failure count and lock as a statement read them now."""
-        if failures == 0 and locked_until is None:  # what nearly every login finds
+        if (failures, locked_until) == UNTOUCHED:  # what nearly every login finds
             self.settled = True
 
     def settle(self) -> None:

@@ -67,19 +67,14 @@ class AdhocService:
             if afnemer is None:
                 afnemer, gebruikersnaam, lock = self._login(credentials)
             answer, delivered = retry_lost(self._vraag, vraag, afnemer, adresvraag, lock)
-        except Fout as fout:
-            answer = failure(fout)
-        except Exception:
-            log_failure(log, "vraag failed")
-            answer = failure(Fout("X001"))
+        except Exception as e:
+            answer = _failed(e)
         if lock is not None and not lock.settled:  # nothing is answered on a locked account
             try:
                 lock.settle()
             except Exception as e:  # X010, or the database failed
-                if not isinstance(e, Fout):
-                    log_failure(log, "vraag failed")
                 afnemer, gebruikersnaam, delivered = None, None, []
-                answer = failure(e if isinstance(e, Fout) else Fout("X001"))
+                answer = _failed(e)
         operatie = "adresvraag" if adresvraag or vraag.indicatieAdresvraag == 1 else "vraag"
         try:
             self.recorder.record(protocol.Entry(
@@ -191,6 +186,15 @@ class AdhocService:
         except Exception:
             log_failure(log, "changePassword failed")
             return failure(Fout("X001")).resultaat
+
+
+def _failed(error: Exception) -> Antwoord:
+    """The answer to a vraag that raised ``error``: its foutcode, or X001 for anything
+    unexpected (logged, never shown)."""
+    if isinstance(error, Fout):
+        return failure(error)
+    log_failure(log, "vraag failed", error)
+    return failure(Fout("X001"))
 
 
 def _code(resultaat: Resultaat) -> str:

@@ -7,6 +7,7 @@ each database here lives in a schema of its own, dropped afterwards.
 """
 from __future__ import annotations
 
+import functools
 import socket
 import threading
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import argon2
 import pytest
 import requests
 from sqlalchemy import create_engine, text
@@ -59,6 +61,11 @@ def pytest_collection_finish(session):
 def url_of(engine) -> str:
     """The URL that opens the same database (for the CLI)."""
     return engine.url.render_as_string(hide_password=False)
+
+
+# argon2 at a few milliseconds, for tests that log in many times (what they test is which
+# checks run and against which hash, not argon2 itself)
+CHEAP_ARGON2 = functools.partial(argon2.PasswordHasher, time_cost=1, memory_cost=8192, parallelism=1)
 
 
 class Clock:

@@ -8,13 +8,11 @@ on every path a vraag can take. Attacked here: an account locked, given failures
 meanwhile by another process; vraagen in parallel while the lock is set; a database that
 fails at the look.
 """
-import functools
 import gc
 import json
 import threading
 import time
 
-import argon2
 import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
@@ -30,7 +28,7 @@ from adhoc_ws.storage import database, loader
 from adhoc_ws.storage.schema import adhoc_gebruiker
 from adhoc_ws.vraag import Vraag, Zoekparameter
 
-from conftest import FIXTURES, Clock, url_of
+from conftest import CHEAP_ARGON2, FIXTURES, Clock, url_of
 
 PASSWORD = "Geheim-Wachtwoord-42"
 FOUND = (10120, "999993653")  # Jurjen Hans Janssen, on an address of his own
@@ -48,8 +46,7 @@ PATHS = {
 @pytest.fixture(scope="module")
 def setup(backend, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(accounts_module, "PasswordHasher", functools.partial(
-            argon2.PasswordHasher, time_cost=1, memory_cost=8192, parallelism=1))
+        mp.setattr(accounts_module, "PasswordHasher", CHEAP_ARGON2)
         engine = backend.new_engine()
         loader.load(engine, sorted(FIXTURES.glob("*.json")))
         path = tmp_path_factory.mktemp("afnemers") / "afnemers.json"

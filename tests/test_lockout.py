@@ -23,7 +23,7 @@ from adhoc_ws.foutcodes import Fout
 from adhoc_ws.storage import database
 from adhoc_ws.storage.schema import adhoc_gebruiker
 
-from conftest import Clock, url_of
+from conftest import CHEAP_ARGON2, Clock, url_of
 
 RIGHT = "Geheim-Wachtwoord-42"
 WRONG = "Fout-Wachtwoord-42"
@@ -35,8 +35,7 @@ def TODAY():
 
 @pytest.fixture
 def cheap_argon2(monkeypatch):
-    cheap = functools.partial(argon2.PasswordHasher, time_cost=1, memory_cost=8192, parallelism=1)
-    monkeypatch.setattr(accounts_module, "PasswordHasher", cheap)
+    monkeypatch.setattr(accounts_module, "PasswordHasher", CHEAP_ARGON2)
 
 
 @pytest.fixture

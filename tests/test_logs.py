@@ -105,10 +105,7 @@ BREAKS = {  # how the database is made to fail, and where: (SQLite, PostgreSQL)
 @pytest.mark.parametrize("broken", sorted(BREAKS))
 def test_no_log_line_holds_anything_personal_when_the_database_fails(engine, tmp_path, caplog,
                                                                       monkeypatch, broken):
-    import functools
     import json
-
-    import argon2
 
     from adhoc_ws import accounts as accounts_module
     from adhoc_ws.accounts import Accounts, load_afnemers
@@ -116,10 +113,9 @@ def test_no_log_line_holds_anything_personal_when_the_database_fails(engine, tmp
     from adhoc_ws.service import AdhocService
     from adhoc_ws.storage import loader
 
-    from conftest import FIXTURES
+    from conftest import CHEAP_ARGON2, FIXTURES
 
-    monkeypatch.setattr(accounts_module, "PasswordHasher",
-                        functools.partial(argon2.PasswordHasher, time_cost=1, memory_cost=8192, parallelism=1))
+    monkeypatch.setattr(accounts_module, "PasswordHasher", CHEAP_ARGON2)
     loader.load(engine, sorted(FIXTURES.glob("*.json")))
     afnemers = json.loads((FIXTURES / "afnemers" / "demo-afnemers.json").read_text())
     afnemers["afnemers"][0]["gebruikers"][0].update(gebruikersnaam=USER, wachtwoord=PASSWORD)
